@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// The `lorabench` root command.
+public struct LorabenchCommand: ParsableCommand {
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import LorabenchCLI
+
+LorabenchCommand.main()

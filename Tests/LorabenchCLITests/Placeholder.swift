@@ -1,0 +1,5 @@
+import XCTest
+
+final class LorabenchCLITestsPlaceholder: XCTestCase {
+    func testNothingYet() {}
+}

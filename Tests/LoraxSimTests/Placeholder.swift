@@ -1,0 +1,5 @@
+import XCTest
+
+final class LoraxSimTestsPlaceholder: XCTestCase {
+    func testNothingYet() {}
+}
