@@ -1,0 +1,389 @@
+import Foundation
+import Stats
+
+/// Turns a scenario file (plus `--set` overrides) into a validated `Scenario`, reporting every problem at once.
+public enum ScenarioLoader {
+    /// Scenario files larger than this are refused before parsing.
+    public static let maxFileBytes = 4 << 20
+
+    static let topKeys = [
+        "name", "description", "target", "executor", "concurrency", "vus", "duration", "stages", "start_vus",
+        "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "arrival", "burstiness",
+        "think_time", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
+        "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
+    ]
+
+    /// Reads, overrides and validates a scenario file.
+    public static func load(path: String, overrides: [String] = [],
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Scenario {
+        let data = try readFile(path)
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(data)
+        } catch {
+            throw ScenarioError(file: path, issues: [ScenarioIssue(path: "", message: "not valid JSON: \(describe(error))")])
+        }
+        return try load(document: document, file: path, overrides: overrides, environment: environment)
+    }
+
+    /// Validates an already-parsed document (used by tests and by `sweep` to derive cells).
+    public static func load(document: JSONValue, file: String, overrides: [String] = [],
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Scenario {
+        var doc = document
+        var issues: [ScenarioIssue] = []
+        for o in overrides {
+            do { doc = try ScenarioOverride.apply(o, to: doc) } catch let e as ScenarioIssue { issues.append(e) }
+        }
+        var reader = ScenarioReader()
+        let scenario = parse(doc, file: file, environment: environment, reader: &reader)
+        issues += reader.issues
+        guard issues.isEmpty, let scenario else {
+            throw ScenarioError(file: file, issues: issues.isEmpty ? [ScenarioIssue(path: "", message: "invalid")] : issues)
+        }
+        return scenario
+    }
+
+    static func readFile(_ path: String) throws -> Data {
+        func fail(_ m: String) -> ScenarioError { ScenarioError(file: path, issues: [ScenarioIssue(path: "", message: m)]) }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw fail("no such file") }
+        if isDir.boolValue { throw fail("is a directory, expected a JSON scenario file") }
+        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attrs?[.size] as? NSNumber, size.intValue > maxFileBytes {
+            throw fail("file is \(size.intValue) bytes; scenario files are limited to \(maxFileBytes) bytes")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot be read (permission denied?)") }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maxFileBytes + 1)) ?? Data()
+        if data.count > maxFileBytes { throw fail("file is over the \(maxFileBytes)-byte limit for scenario files") }
+        if String(data: data, encoding: .utf8) == nil {
+            let offset = firstInvalidUTF8Offset(data)
+            throw fail("not valid UTF-8 (first bad byte at offset \(offset))")
+        }
+        return data
+    }
+
+    static func firstInvalidUTF8Offset(_ data: Data) -> Int {
+        var lo = 0, hi = data.count
+        while lo < hi {  // longest valid prefix, allowing for a split sequence at the cut
+            let mid = (lo + hi + 1) / 2
+            let valid = (0...3).contains { back in mid - back >= 0 && String(data: data.prefix(mid - back), encoding: .utf8) != nil && back == 0 }
+            if valid { lo = mid } else { hi = mid - 1 }
+        }
+        var n = lo
+        while n < data.count, String(data: data.prefix(n + 1), encoding: .utf8) == nil, n - lo < 3 { n += 1 }
+        return lo
+    }
+
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let ctx) = error {
+            if let underlying = ctx.underlyingError as NSError?,
+               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+            return ctx.debugDescription
+        }
+        return String(describing: error)
+    }
+
+    // MARK: - fields
+
+    static func parse(_ doc: JSONValue, file: String, environment: [String: String], reader r: inout ScenarioReader) -> Scenario? {
+        guard let top = r.object(doc, "", allowed: topKeys) else { return nil }
+        let defaultName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let name = r.string(top, "name", "") ?? defaultName
+        if name.isEmpty || name.contains("/") { r.fail("name", "expected a non-empty name without \"/\", got \"\(name)\"") }
+
+        let target = parseTarget(top["target"], environment: environment, &r)
+        let load = parseLoad(top, &r)
+        let arrival = parseArrival(top, &r)
+        let think = r.duration(top, "think_time", "") ?? .zero
+        let timeout = r.duration(top, "request_timeout", "", allowZero: false) ?? .seconds(120)
+        let idle = r.duration(top, "stream_idle_timeout", "", allowZero: false) ?? .seconds(60)
+        let grace = r.duration(top, "graceful_stop", "") ?? .seconds(10)
+        let inputWords = r.bounds(top, "input_words", "", range: 1...100_000) ?? (90...110)
+        let maxNew = r.bounds(top, "max_new_tokens", "", range: 1...1_000_000) ?? (90...110)
+        var words = WordList.builtIn
+        let wordListPath = r.string(top, "word_list", "")
+        if let p = wordListPath {
+            if let text = try? String(contentsOfFile: p, encoding: .utf8) {
+                words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+                if words.isEmpty { r.fail("word_list", "file \(p) holds no words") }
+            } else {
+                r.fail("word_list", "cannot read word list file \(p)")
+            }
+        }
+        let adapters = parseAdapters(top["adapters"], &r)
+        let health = parseHealth(top["health"], &r)
+        let seed = r.number(top, "seed", "", range: 0...9_007_199_254_740_991, integer: true).map { UInt64($0) } ?? 1
+        let slo = parseSLO(top["slo"], &r)
+        var parameters: [String: JSONValue] = [:]
+        if let p = top["parameters"], p != .null {
+            if case .object(let o) = p { parameters = o } else { r.fail("parameters", "expected an object, got \(p.typeName)") }
+        }
+        let maxEvent = r.int(top, "max_event_bytes", "", range: 1024...(256 << 20)) ?? (1 << 20)
+        if let t = top["thresholds"], t != .null, t.objectValue == nil { r.fail("thresholds", "expected an object, got \(t.typeName)") }
+        if let s = top["sweep"], s != .null, s.objectValue == nil { r.fail("sweep", "expected an object, got \(s.typeName)") }
+
+        guard r.issues.isEmpty, let target, let load else { return nil }
+        return Scenario(
+            name: name, target: target, load: load, arrival: arrival, thinkTime: think, requestTimeout: timeout,
+            streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
+            wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
+            parameters: parameters, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))
+    }
+
+    static func parseTarget(_ value: JSONValue?, environment: [String: String], _ r: inout ScenarioReader) -> Scenario.Target? {
+        guard let value else { r.fail("target", "required: an object with \"url\", \"gateway\" or \"simulator\""); return nil }
+        let allowed = ["url", "gateway", "tenant", "deployment", "scheme", "simulator", "api", "headers",
+                       "secret_headers", "auth_env", "insecure", "ca_file"]
+        guard let t = r.object(value, "target", allowed: allowed) else { return nil }
+        let kinds = ["url", "gateway", "simulator"].filter { t[$0] != nil && t[$0] != .null }
+        var endpoint: Scenario.Endpoint?
+        if kinds.count != 1 {
+            r.fail("target", kinds.isEmpty ? "expected one of \"url\", \"gateway\" or \"simulator\""
+                                           : "expected only one of \"url\", \"gateway\" or \"simulator\", got \(kinds.joined(separator: ", "))")
+        } else if kinds[0] == "url", let raw = r.string(t, "url", "target") {
+            if let url = expand(raw, "target.url", environment, &r) {
+                if url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 {
+                    endpoint = .url(String(url.reversed().drop(while: { $0 == "/" }).reversed()))
+                } else {
+                    r.fail("target.url", "expected an http:// or https:// URL, got \"\(url)\"")
+                }
+            }
+        } else if kinds[0] == "gateway" {
+            let g = r.string(t, "gateway", "target").flatMap { expand($0, "target.gateway", environment, &r) }
+            let tenant = r.string(t, "tenant", "target").flatMap { expand($0, "target.tenant", environment, &r) }
+            let dep = r.string(t, "deployment", "target").flatMap { expand($0, "target.deployment", environment, &r) }
+            let scheme = r.string(t, "scheme", "target") ?? "https"
+            if t["tenant"] == nil { r.fail("target.tenant", "required with \"gateway\"") }
+            if t["deployment"] == nil { r.fail("target.deployment", "required with \"gateway\"") }
+            if scheme != "http" && scheme != "https" { r.fail("target.scheme", "expected \"http\" or \"https\", got \"\(scheme)\"") }
+            if let g, let tenant, let dep {
+                let host = g.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+                endpoint = .url("\(scheme)://\(host.trimmingCharacters(in: CharacterSet(charactersIn: "/")))/\(tenant)/deployments/v2/llms/\(dep)")
+            }
+        } else if kinds[0] == "simulator" {
+            let s = t["simulator"]!
+            if s.objectValue == nil { r.fail("target.simulator", "expected an object (simulator settings), got \(s.typeName)") }
+            else { endpoint = .simulator(s) }
+        }
+        var api = Scenario.API.lorax
+        if let a = r.string(t, "api", "target") {
+            if let parsed = Scenario.API(rawValue: a) { api = parsed } else {
+                r.fail("target.api", "expected one of \(Scenario.API.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(a)\"")
+            }
+        }
+        var headers: [(String, String)] = []
+        if let h = t["headers"], h != .null {
+            if case .object(let o) = h {
+                for k in o.keys.sorted() {
+                    guard case .string(let v) = o[k]! else { r.fail("target.headers.\(k)", "expected a string"); continue }
+                    if k.contains(":") || k.contains(" ") || k.isEmpty { r.fail("target.headers.\(k)", "not a valid header name"); continue }
+                    if let ev = expand(v, "target.headers.\(k)", environment, &r) { headers.append((k, ev)) }
+                }
+            } else { r.fail("target.headers", "expected an object of header names to strings, got \(h.typeName)") }
+        }
+        var secret: Set<String> = ["authorization", "x-api-key", "api-key", "cookie"]
+        if let s = t["secret_headers"], s != .null {
+            if let arr = s.arrayValue, arr.allSatisfy({ $0.stringValue != nil }) {
+                secret.formUnion(arr.compactMap { $0.stringValue?.lowercased() })
+            } else { r.fail("target.secret_headers", "expected an array of header names") }
+        }
+        let authEnv = r.string(t, "auth_env", "target")
+        if let e = authEnv, e.isEmpty || e.contains("=") { r.fail("target.auth_env", "expected an environment variable name, got \"\(e)\"") }
+        let insecure = r.bool(t, "insecure", "target") ?? false
+        let ca = r.string(t, "ca_file", "target")
+        if let ca, !FileManager.default.isReadableFile(atPath: ca) { r.fail("target.ca_file", "cannot read \(ca)") }
+        guard let endpoint else { return nil }
+        return Scenario.Target(endpoint: endpoint, api: api, headers: headers, secretHeaders: secret, authEnv: authEnv,
+                               insecure: insecure, caFile: ca)
+    }
+
+    static let executors = ["constant-vus", "ramping-vus", "constant-arrival-rate", "ramping-arrival-rate"]
+
+    static func parseLoad(_ top: [String: JSONValue], _ r: inout ScenarioReader) -> Scenario.Load? {
+        var executor = r.string(top, "executor", "")
+        if let e = executor, !executors.contains(e) {
+            r.fail("executor", "expected one of \(executors.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(e)\"")
+            return nil
+        }
+        let hasStages = top["stages"] != nil && top["stages"] != .null
+        let hasRate = top["rate"] != nil || top["start_rate"] != nil
+        if executor == nil {
+            executor = hasRate ? (hasStages ? "ramping-arrival-rate" : "constant-arrival-rate") : (hasStages ? "ramping-vus" : "constant-vus")
+        }
+        let vusKey = top["vus"] != nil ? "vus" : "concurrency"
+        let maxCount = 1_000_000
+        switch executor! {
+        case "constant-vus":
+            let vus = r.int(top, vusKey, "", range: 1...maxCount) ?? 1
+            if hasStages { r.fail("stages", "not used by constant-vus; drop \"stages\" or set \"executor\": \"ramping-vus\"") }
+            guard let d = r.duration(top, "duration", "", allowZero: false) else {
+                if top["duration"] == nil { r.fail("duration", "required (e.g. \"60s\") unless \"stages\" are given") }
+                return nil
+            }
+            return .constantVUs(vus: vus, duration: d)
+        case "ramping-vus":
+            let start = r.int(top, "start_vus", "", range: 0...maxCount) ?? 1
+            if top["duration"] != nil { r.fail("duration", "not used with \"stages\" (the stages set the length)") }
+            guard let stages = parseStages(top, max: Double(maxCount), integer: true, &r) else { return nil }
+            return .rampingVUs(startVUs: start, stages: stages)
+        default:
+            let unit = r.duration(top, "time_unit", "", allowZero: false) ?? .seconds(1)
+            let pre = r.int(top, "pre_allocated_vus", "", range: 1...maxCount)
+            let maxVUs = r.int(top, "max_vus", "", range: 1...maxCount)
+            let cap = maxVUs ?? pre ?? 100
+            if let pre, let maxVUs, maxVUs < pre { r.fail("max_vus", "expected at least pre_allocated_vus (\(pre)), got \(maxVUs)") }
+            if executor == "constant-arrival-rate" {
+                let rate = r.number(top, "rate", "", range: 0.000_001...1_000_000)
+                if top["rate"] == nil { r.fail("rate", "required for constant-arrival-rate (arrivals per time_unit)") }
+                let d = r.duration(top, "duration", "", allowZero: false)
+                if top["duration"] == nil { r.fail("duration", "required for constant-arrival-rate") }
+                guard let rate, let d else { return nil }
+                return .constantArrivalRate(rate: rate, timeUnit: unit, duration: d, preAllocatedVUs: pre ?? cap, maxVUs: cap)
+            }
+            let start = r.number(top, "start_rate", "", range: 0...1_000_000) ?? 0
+            guard let stages = parseStages(top, max: 1_000_000, integer: false, &r) else { return nil }
+            return .rampingArrivalRate(startRate: start, timeUnit: unit, stages: stages, preAllocatedVUs: pre ?? cap, maxVUs: cap)
+        }
+    }
+
+    static func parseStages(_ top: [String: JSONValue], max: Double, integer: Bool, _ r: inout ScenarioReader) -> [Scenario.Stage]? {
+        guard let v = top["stages"] else { r.fail("stages", "required for a ramping executor"); return nil }
+        guard case .array(let arr) = v else { r.fail("stages", "expected an array of {duration, target}, got \(v.typeName)"); return nil }
+        if arr.isEmpty { r.fail("stages", "expected at least one stage"); return nil }
+        var out: [Scenario.Stage] = []
+        for (i, s) in arr.enumerated() {
+            let p = "stages[\(i)]"
+            guard let o = r.object(s, p, allowed: ["duration", "target"]) else { continue }
+            let d = r.duration(o, "duration", p)
+            let t = r.number(o, "target", p, range: 0...max, integer: integer)
+            if o["duration"] == nil { r.fail("\(p).duration", "required") }
+            if o["target"] == nil { r.fail("\(p).target", "required") }
+            if let d, let t { out.append(Scenario.Stage(duration: d, target: t)) }
+        }
+        guard out.count == arr.count else { return nil }
+        if out.reduce(Duration.zero, { $0 + $1.duration }) <= .zero { r.fail("stages", "total duration must be above zero"); return nil }
+        return out
+    }
+
+    static func parseArrival(_ top: [String: JSONValue], _ r: inout ScenarioReader) -> Scenario.Arrival {
+        let burst = r.number(top, "burstiness", "", range: 0.01...100)
+        guard let a = r.string(top, "arrival", "") else { return burst.map { .gamma(burstiness: $0) } ?? .uniform }
+        switch a {
+        case "uniform", "constant": return .uniform
+        case "poisson": return .poisson
+        case "gamma": return .gamma(burstiness: burst ?? 1)
+        default:
+            r.fail("arrival", "expected \"uniform\", \"poisson\" or \"gamma\", got \"\(a)\"")
+            return .uniform
+        }
+    }
+
+    static func parseAdapters(_ value: JSONValue?, _ r: inout ScenarioReader) -> Scenario.Adapters {
+        var result = Scenario.Adapters(ids: [], distribution: .uniform, baseShare: 0)
+        guard let value, value != .null else { return result }
+        if case .array(let arr) = value {
+            if arr.isEmpty { r.fail("adapters", "an empty list; leave \"adapters\" out (or null) to use the base model") }
+            result.ids = readIDs(arr, "adapters", &r)
+            return result
+        }
+        let allowed = ["count", "template", "ids", "distribution", "zipf_s", "weights", "base_share"]
+        guard let o = r.object(value, "adapters", allowed: allowed) else { return result }
+        if o["count"] != nil || o["template"] != nil {
+            if o["ids"] != nil { r.fail("adapters", "give either \"ids\" or \"count\"+\"template\", not both") }
+            let count = r.int(o, "count", "adapters", range: 0...1_000_000)
+            let template = r.string(o, "template", "adapters") ?? "adapter-{i}"
+            if o["count"] == nil { r.fail("adapters.count", "required with \"template\"") }
+            if !template.contains("{i}") { r.fail("adapters.template", "expected a \"{i}\" placeholder, got \"\(template)\"") }
+            if let count { result.ids = (1...max(count, 1)).prefix(count).map { template.replacingOccurrences(of: "{i}", with: String($0)) } }
+        } else if let ids = o["ids"] {
+            if case .array(let arr) = ids {
+                if arr.isEmpty { r.fail("adapters.ids", "an empty list; leave \"adapters\" out to use the base model") }
+                result.ids = readIDs(arr, "adapters.ids", &r)
+            } else { r.fail("adapters.ids", "expected an array of adapter ids, got \(ids.typeName)") }
+        }
+        result.baseShare = r.number(o, "base_share", "adapters", range: 0...1) ?? 0
+        let weights = o["weights"]
+        switch r.string(o, "distribution", "adapters") ?? (weights != nil ? "weights" : "uniform") {
+        case "uniform": result.distribution = .uniform
+        case "round-robin": result.distribution = .roundRobin
+        case "zipf": result.distribution = .zipf(exponent: r.number(o, "zipf_s", "adapters", range: 0.01...10) ?? 1.0)
+        case "weights":
+            guard let w = weights?.arrayValue else { r.fail("adapters.weights", "required with distribution \"weights\": one number per adapter"); break }
+            let nums = w.enumerated().compactMap { r.number($1, "adapters.weights[\($0)]", range: 0...1e12) }
+            if nums.count == w.count {
+                if nums.count != result.ids.count { r.fail("adapters.weights", "expected \(result.ids.count) weights (one per adapter), got \(nums.count)") }
+                else if nums.reduce(0, +) <= 0 { r.fail("adapters.weights", "expected at least one weight above zero") }
+                else { result.distribution = .weights(nums) }
+            }
+        case let other:
+            r.fail("adapters.distribution", "expected \"uniform\", \"round-robin\", \"zipf\" or \"weights\", got \"\(other)\"")
+        }
+        return result
+    }
+
+    static func readIDs(_ arr: [JSONValue], _ path: String, _ r: inout ScenarioReader) -> [String] {
+        var ids: [String] = []
+        for (i, v) in arr.enumerated() {
+            guard case .string(let s) = v else { r.fail("\(path)[\(i)]", "expected an adapter id string, got \(v.typeName) \(v.brief)"); continue }
+            if s.isEmpty { r.fail("\(path)[\(i)]", "an empty id; use \"base_share\" to send base-model traffic") }
+            ids.append(s)
+        }
+        return ids
+    }
+
+    static func parseHealth(_ value: JSONValue?, _ r: inout ScenarioReader) -> Scenario.Health {
+        var h = Scenario.Health(enabled: true, interval: .seconds(1), timeout: .seconds(60), warmup: true)
+        guard let value, value != .null else { return h }
+        if case .bool(let b) = value { h.enabled = b; h.warmup = b; return h }
+        guard let o = r.object(value, "health", allowed: ["enabled", "interval", "timeout", "warmup"]) else { return h }
+        h.enabled = r.bool(o, "enabled", "health") ?? true
+        h.interval = r.duration(o, "interval", "health", allowZero: false) ?? h.interval
+        h.timeout = r.duration(o, "timeout", "health", allowZero: false) ?? h.timeout
+        h.warmup = r.bool(o, "warmup", "health") ?? h.enabled
+        return h
+    }
+
+    static func parseSLO(_ value: JSONValue?, _ r: inout ScenarioReader) -> SLO {
+        guard let value, value != .null, let o = r.object(value, "slo", allowed: ["ttft_ms", "tpot_ms", "e2e_ms"]) else { return SLO() }
+        let range = 0.001...86_400_000.0
+        return SLO(ttftMs: r.number(o, "ttft_ms", "slo", range: range), tpotMs: r.number(o, "tpot_ms", "slo", range: range),
+                   e2eMs: r.number(o, "e2e_ms", "slo", range: range))
+    }
+
+    /// Expands `${NAME}` and `${NAME:-default}` from the environment.
+    static func expand(_ text: String, _ path: String, _ env: [String: String], _ r: inout ScenarioReader) -> String? {
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                r.fail(path, "unterminated \"${\" in \"\(text)\"")
+                return nil
+            }
+            let body = rest[start.upperBound..<end]
+            let parts = body.components(separatedBy: ":-")
+            let name = parts[0]
+            if let v = env[name], !v.isEmpty { out += v }
+            else if parts.count > 1 { out += parts.dropFirst().joined(separator: ":-") }
+            else {
+                r.fail(path, "environment variable \(name) is not set (write ${\(name):-default} to give a default)")
+                return nil
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
+
+    /// The document with secret header values blanked, for summary.json.
+    static func redact(_ doc: JSONValue, target: Scenario.Target) -> JSONValue {
+        guard case .object(var top) = doc, case .object(var t)? = top["target"] else { return doc }
+        if case .object(var h)? = t["headers"] {
+            for k in h.keys where target.secretHeaders.contains(k.lowercased()) { h[k] = .string("[redacted]") }
+            t["headers"] = .object(h)
+        }
+        if case .object(var s)? = t["simulator"], s["api_token"] != nil { s["api_token"] = .string("[redacted]"); t["simulator"] = .object(s) }
+        top["target"] = .object(t)
+        return .object(top)
+    }
+}
