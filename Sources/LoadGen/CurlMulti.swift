@@ -1,0 +1,203 @@
+import CCurl
+import Dispatch
+import Foundation
+import Stats
+
+/// libcurl's multi interface driven by `curl_multi_socket_action`, with one read/write DispatchSource per socket
+/// and one timer source, all on a single serial queue: no busy polling and no thread per request.
+///
+/// Threading: every method and every curl callback runs on `queue` (asserted); nothing here is touched elsewhere.
+final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state is confined to `queue`.
+    let queue: DispatchQueue
+    private let multi: UnsafeMutableRawPointer
+    private var timer: DispatchSourceTimer?
+    private var sockets: [curl_socket_t: SocketWatch] = [:]
+    private var transfers: [ObjectIdentifier: Transfer] = [:]
+    private var sweep: DispatchSourceTimer?
+    private var freeHandles: [UnsafeMutableRawPointer] = []
+
+    /// Sources of one socket; the fd is closed only after every source of it has been cancelled,
+    /// so libdispatch never watches a reused descriptor number.
+    final class SocketWatch {
+        let fd: curl_socket_t
+        var read: DispatchSourceRead?
+        var write: DispatchSourceWrite?
+        var pendingCancels = 0
+        var closeRequested = false
+        init(fd: curl_socket_t) { self.fd = fd }
+    }
+
+    /// Number of requests in flight.
+    var activeCount: Int { transfers.count }
+
+    init(queue: DispatchQueue, maxConnections: Int) {
+        _ = lb_curl_global_init_all()
+        self.queue = queue
+        multi = curl_multi_init()!
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        lb_curl_multi_setopt_socket_function(multi) { _, fd, what, userp, _ in
+            Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().watch(fd: fd, what: what)
+            return 0
+        }
+        lb_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
+        lb_curl_multi_setopt_timer_function(multi) { _, timeoutMs, userp in
+            Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().setTimer(ms: timeoutMs)
+            return 0
+        }
+        lb_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
+        lb_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxConnections))
+    }
+
+    deinit {
+        for h in freeHandles { curl_easy_cleanup(h) }
+        curl_multi_cleanup(multi)
+    }
+
+    /// Starts a transfer; its completion is called on `queue`.
+    func add(_ t: Transfer) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let easy = freeHandles.popLast() ?? curl_easy_init()!
+        t.configure(easy: easy, multi: self)
+        transfers[ObjectIdentifier(t)] = t
+        t.builder.record.sentMicros = MonotonicClock.nowMicros()
+        t.lastByteMicros = t.builder.record.sentMicros
+        curl_multi_add_handle(multi, easy)
+        startSweepIfNeeded()
+    }
+
+    /// Ends a transfer now with the given failure (idle timeout, shutdown).
+    func abort(_ t: Transfer, _ cls: ErrorClass, message: String) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard transfers[ObjectIdentifier(t)] != nil else { return }
+        t.builder.fail(cls, message: message, at: MonotonicClock.nowMicros())
+        finish(t, code: CURLE_ABORTED_BY_CALLBACK)
+    }
+
+    /// Aborts every transfer in flight (used when a run is stopped).
+    func abortAll(_ cls: ErrorClass, message: String) {
+        for t in Array(transfers.values) { abort(t, cls, message: message) }
+    }
+
+    /// The transfers in flight, for the idle sweep and shutdown.
+    var inFlight: [Transfer] { Array(transfers.values) }
+
+    // MARK: - curl callbacks (on queue)
+
+    private func watch(fd: curl_socket_t, what: Int32) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let w: SocketWatch
+        if let existing = sockets[fd] { w = existing } else { w = SocketWatch(fd: fd); sockets[fd] = w }
+        let wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT
+        let wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT
+        if wantRead, w.read == nil {
+            let s = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            s.setEventHandler { [unowned self] in self.socketAction(fd, Int32(CURL_CSELECT_IN)) }
+            s.setCancelHandler { [unowned self] in self.sourceCancelled(w) }
+            w.read = s
+            s.resume()
+        } else if !wantRead, let s = w.read {
+            w.read = nil; w.pendingCancels += 1; s.cancel()
+        }
+        if wantWrite, w.write == nil {
+            let s = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            s.setEventHandler { [unowned self] in self.socketAction(fd, Int32(CURL_CSELECT_OUT)) }
+            s.setCancelHandler { [unowned self] in self.sourceCancelled(w) }
+            w.write = s
+            s.resume()
+        } else if !wantWrite, let s = w.write {
+            w.write = nil; w.pendingCancels += 1; s.cancel()
+        }
+        if what == CURL_POLL_REMOVE, w.pendingCancels == 0 { sockets[fd] = nil }
+    }
+
+    private func sourceCancelled(_ w: SocketWatch) {
+        w.pendingCancels -= 1
+        guard w.pendingCancels == 0, w.read == nil, w.write == nil else { return }
+        if w.closeRequested { close(w.fd) }
+        if sockets[w.fd] === w { sockets[w.fd] = nil }
+    }
+
+    /// CURLOPT_CLOSESOCKETFUNCTION: close now, or once this fd's sources are gone.
+    fileprivate func closeSocket(_ fd: curl_socket_t) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if let w = sockets[fd], w.pendingCancels > 0 || w.read != nil || w.write != nil {
+            w.closeRequested = true
+            if let s = w.read { w.read = nil; w.pendingCancels += 1; s.cancel() }
+            if let s = w.write { w.write = nil; w.pendingCancels += 1; s.cancel() }
+        } else {
+            sockets[fd] = nil
+            close(fd)
+        }
+    }
+
+    private func setTimer(ms: Int) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        if ms < 0 { timer?.cancel(); timer = nil; return }
+        if timer == nil {
+            let t = DispatchSource.makeTimerSource(queue: queue)
+            t.setEventHandler { [unowned self] in self.socketAction(lb_curl_socket_timeout(), 0) }
+            timer = t
+            t.schedule(deadline: .now() + .milliseconds(ms))
+            t.resume()
+        } else {
+            timer!.schedule(deadline: .now() + .milliseconds(ms))
+        }
+    }
+
+    private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
+        var running: Int32 = 0
+        curl_multi_socket_action(multi, fd, mask, &running)
+        drainMessages()
+    }
+
+    private func drainMessages() {
+        var left: Int32 = 0
+        while let msg = curl_multi_info_read(multi, &left) {
+            guard msg.pointee.msg == CURLMSG_DONE, let easy = msg.pointee.easy_handle else { continue }
+            var priv: UnsafeMutableRawPointer?
+            lb_curl_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &priv)
+            guard let priv else { continue }
+            let t = Unmanaged<Transfer>.fromOpaque(priv).takeUnretainedValue()
+            finish(t, code: msg.pointee.data.result)
+        }
+    }
+
+    private func finish(_ t: Transfer, code: CURLcode) {
+        guard let easy = t.easy, transfers.removeValue(forKey: ObjectIdentifier(t)) != nil else { return }
+        var status: Int = 0
+        lb_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        curl_multi_remove_handle(multi, easy)
+        let record = t.complete(code: code, status: status, at: MonotonicClock.nowMicros())
+        curl_easy_reset(easy)
+        if freeHandles.count < 4096 { freeHandles.append(easy) } else { curl_easy_cleanup(easy) }
+        t.onComplete(record)
+    }
+
+    /// A 50 ms sweep that fails streams silent for longer than their idle timeout.
+    private func startSweepIfNeeded() {
+        guard sweep == nil else { return }
+        let s = DispatchSource.makeTimerSource(queue: queue)
+        s.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50), leeway: .milliseconds(5))
+        s.setEventHandler { [unowned self] in
+            let now = MonotonicClock.nowMicros()
+            for t in self.transfers.values where now &- t.lastByteMicros > t.idleTimeoutMicros {
+                self.abort(t, .timeout, message: "no bytes for \(t.idleTimeoutMicros / 1000) ms (stream_idle_timeout)")
+            }
+        }
+        sweep = s
+        s.resume()
+    }
+
+    /// Stops the idle sweep and timers; call once no transfer is left.
+    func shutdown() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        sweep?.cancel(); sweep = nil
+        timer?.cancel(); timer = nil
+    }
+}
+
+/// The CURLOPT_CLOSESOCKETFUNCTION trampoline (a C function pointer cannot capture context).
+let curlCloseSocketCallback: lb_curl_closesocket_callback = { clientp, fd in
+    Unmanaged<CurlMulti>.fromOpaque(clientp!).takeUnretainedValue().closeSocket(fd)
+    return 0
+}

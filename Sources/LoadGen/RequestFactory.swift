@@ -1,0 +1,103 @@
+import Foundation
+import Stats
+
+/// One request ready to send: where, what bytes, and what it asks for.
+public struct PreparedRequest: Sendable {
+    public var url: String
+    public var body: [UInt8]
+    /// Adapter id; empty for the base model.
+    public var adapter: String
+    public var inputWords: Int
+    public var maxNewTokens: Int
+}
+
+/// Builds request `n` of a run from the scenario and the seed alone, so the same seed gives the same requests
+/// whatever order they complete in.
+public struct RequestFactory: Sendable {
+    public let scenario: Scenario
+    public let baseURL: String
+    private let zipfCDF: [Double]
+
+    public init(scenario: Scenario, baseURL: String) {
+        self.scenario = scenario
+        self.baseURL = baseURL
+        let ids = scenario.adapters.ids
+        switch scenario.adapters.distribution {
+        case .zipf(let s): zipfCDF = Self.cdf(ids.indices.map { 1 / pow(Double($0 + 1), s) })
+        case .weights(let w): zipfCDF = Self.cdf(w)
+        default: zipfCDF = []
+        }
+    }
+
+    static func cdf(_ weights: [Double]) -> [Double] {
+        let total = weights.reduce(0, +)
+        var acc = 0.0
+        return weights.map { acc += $0 / total; return acc }
+    }
+
+    /// The URL path each API streams from.
+    public static func path(for api: Scenario.API) -> String {
+        switch api {
+        case .lorax: return "/generate_stream"
+        case .openaiCompletions: return "/v1/completions"
+        case .openaiChat: return "/v1/chat/completions"
+        }
+    }
+
+    /// Request number `sequence` of the run.
+    public func make(sequence: Int) -> PreparedRequest {
+        var rng = SplitMix64(seed: scenario.seed, stream: 1, index: UInt64(sequence))
+        let words = Int.random(in: scenario.inputWords, using: &rng)
+        let maxNew = Int.random(in: scenario.maxNewTokens, using: &rng)
+        let adapter = pickAdapter(sequence: sequence, rng: &rng)
+        let list = scenario.wordList
+        var prompt = ""
+        prompt.reserveCapacity(words * 7)
+        for i in 0..<words {
+            if i > 0 { prompt += " " }
+            prompt += list[Int(rng.next() % UInt64(list.count))]
+        }
+        return make(prompt: prompt, adapter: adapter, maxNewTokens: maxNew, inputWords: words)
+    }
+
+    /// A request with explicit contents (the warm-up uses this).
+    public func make(prompt: String, adapter: String, maxNewTokens: Int, inputWords: Int) -> PreparedRequest {
+        var body: [String: JSONValue]
+        switch scenario.target.api {
+        case .lorax:
+            var params = scenario.parameters
+            params["max_new_tokens"] = .int(Int64(maxNewTokens))
+            if params["details"] == nil { params["details"] = .bool(true) }
+            if !adapter.isEmpty { params["adapter_id"] = .string(adapter) }
+            body = ["inputs": .string(prompt), "parameters": .object(params)]
+        case .openaiCompletions, .openaiChat:
+            body = scenario.parameters
+            body["model"] = .string(adapter)
+            body["max_tokens"] = .int(Int64(maxNewTokens))
+            body["stream"] = .bool(true)
+            if scenario.target.api == .openaiChat {
+                body["messages"] = .array([.object(["role": .string("user"), "content": .string(prompt)])])
+            } else {
+                body["prompt"] = .string(prompt)
+            }
+        }
+        return PreparedRequest(url: baseURL + Self.path(for: scenario.target.api),
+                               body: Array(JSONValue.object(body).encodedString().utf8),
+                               adapter: adapter, inputWords: inputWords, maxNewTokens: maxNewTokens)
+    }
+
+    private func pickAdapter(sequence: Int, rng: inout SplitMix64) -> String {
+        let a = scenario.adapters
+        guard !a.ids.isEmpty else { return "" }
+        if a.baseShare > 0, rng.nextUnit() < a.baseShare { return "" }
+        switch a.distribution {
+        case .uniform: return a.ids[Int(rng.next() % UInt64(a.ids.count))]
+        case .roundRobin: return a.ids[sequence % a.ids.count]
+        case .zipf, .weights:
+            let u = rng.nextUnit()
+            var lo = 0, hi = zipfCDF.count - 1
+            while lo < hi { let mid = (lo + hi) / 2; if zipfCDF[mid] < u { lo = mid + 1 } else { hi = mid } }
+            return a.ids[lo]
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import CCurl
+import Foundation
+import Stats
+
+/// Connection settings shared by every request of a run (headers list, TLS, timeouts).
+/// Threading: created before the run and only read afterwards, from the transport queue.
+final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable after init; the slist is only read by curl.
+    let headers: UnsafeMutablePointer<curl_slist>?
+    let api: Scenario.API
+    let requestTimeoutMs: Int
+    let idleTimeoutMicros: UInt64
+    let maxEventBytes: Int
+    let insecure: Bool
+    let caFile: String?
+
+    init(scenario: Scenario, bearerToken: String?) {
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        var lines = ["Content-Type: application/json", "Accept: text/event-stream", "Expect:"]
+        if let token = bearerToken { lines.append("Authorization: Bearer \(token)") }
+        lines += scenario.target.headers.map { "\($0.name): \($0.value)" }
+        for l in lines { list = curl_slist_append(list, l) }
+        headers = list
+        api = scenario.target.api
+        requestTimeoutMs = Int(scenario.requestTimeout.microseconds / 1000)
+        idleTimeoutMicros = UInt64(scenario.streamIdleTimeout.microseconds)
+        maxEventBytes = scenario.maxEventBytes
+        insecure = scenario.target.insecure
+        caFile = scenario.target.caFile
+    }
+
+    deinit { curl_slist_free_all(headers) }
+}
+
+/// One streaming request on the wire: feeds bytes through the SSE decoder into its record.
+/// Threading: confined to the transport queue (curl calls its callbacks there).
+final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the transport queue.
+    let request: PreparedRequest
+    let settings: TransferSettings
+    var builder: RecordBuilder
+    let onComplete: (RequestRecord) -> Void
+    private(set) var easy: UnsafeMutableRawPointer?
+    var lastByteMicros: UInt64 = 0
+    var idleTimeoutMicros: UInt64 { settings.idleTimeoutMicros }
+    private var decoder: SSEDecoder
+    private var status = 0
+    private var contentType = ""
+    private var requestId: String?
+    private var errorBody: [UInt8] = []
+    private let errorBuffer: UnsafeMutablePointer<CChar> = {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        p.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        return p
+    }()
+    private var headersDone = false
+
+    init(request: PreparedRequest, settings: TransferSettings, builder: RecordBuilder, onComplete: @escaping (RequestRecord) -> Void) {
+        self.request = request
+        self.settings = settings
+        self.builder = builder
+        self.onComplete = onComplete
+        decoder = SSEDecoder(maxEventBytes: settings.maxEventBytes)
+    }
+
+    deinit { errorBuffer.deallocate() }
+
+    func configure(easy: UnsafeMutableRawPointer, multi: CurlMulti) {
+        self.easy = easy
+        let h = easy
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        lb_curl_easy_setopt_string(h, CURLOPT_URL, request.url)
+        lb_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, settings.headers)
+        lb_curl_easy_setopt_long(h, CURLOPT_POSTFIELDSIZE, request.body.count)
+        request.body.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { lb_curl_easy_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+        }
+        lb_curl_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        lb_curl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        lb_curl_easy_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
+        lb_curl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, settings.requestTimeoutMs)
+        lb_curl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, min(settings.requestTimeoutMs, 10_000))
+        lb_curl_easy_setopt_data_function(h, CURLOPT_WRITEFUNCTION, curlWriteCallback)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_WRITEDATA, me)
+        lb_curl_easy_setopt_data_function(h, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, me)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, me)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
+        lb_curl_easy_setopt_closesocket_function(h, curlCloseSocketCallback)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(multi).toOpaque())
+        if settings.insecure {
+            lb_curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 0)
+            lb_curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let ca = settings.caFile { lb_curl_easy_setopt_string(h, CURLOPT_CAINFO, ca) }
+    }
+
+    /// Body bytes; returning false makes curl abort the transfer (the failure is already recorded).
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let now = MonotonicClock.nowMicros()
+        lastByteMicros = now
+        guard (200..<300).contains(status) else {
+            if errorBody.count < 4096 { errorBody.append(contentsOf: bytes.prefix(4096 - errorBody.count)) }
+            return true
+        }
+        if !contentType.contains("text/event-stream") {
+            builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
+            return false
+        }
+        let api = settings.api
+        do {
+            try decoder.feed(bytes) { item in
+                guard case .data(let payload) = item else { return }
+                builder.observe(try StreamEventParser.parse(payload, api: api), at: now)
+            }
+        } catch let e as StreamEventParser.Malformed {
+            builder.fail(.protocol, message: e.reason, at: now)
+            return false
+        } catch let e as SSEDecoder.EventTooLarge {
+            builder.fail(.protocol, message: "SSE event larger than \(e.limit) bytes (max_event_bytes)", at: now)
+            return false
+        } catch {
+            builder.fail(.protocol, message: "\(error)", at: now)
+            return false
+        }
+        return true
+    }
+
+    /// One header line (status line included).
+    func header(_ bytes: UnsafeRawBufferPointer) {
+        lastByteMicros = MonotonicClock.nowMicros()
+        guard let line = String(bytes: bytes, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else { return }
+        if line.hasPrefix("HTTP/") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            contentType = ""
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        if name == "content-type" { contentType = value.lowercased() }
+        else if name == "x-request-id" { requestId = value }
+    }
+
+    /// Classifies the outcome once curl is done with the transfer.
+    func complete(code: CURLcode, status curlStatus: Int, at now: UInt64) -> RequestRecord {
+        let finalStatus = curlStatus != 0 ? curlStatus : status
+        if !builder.isComplete && !builder.hasFailure {
+            if finalStatus != 0 && !(200..<300).contains(finalStatus) {
+                builder.fail(.http, message: "HTTP \(finalStatus): \(Self.errorText(errorBody))", at: now)
+            } else if code != CURLE_OK {
+                let detail = String(cString: errorBuffer).isEmpty ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+                switch code {
+                case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+                     CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
+                    builder.fail(.connect, message: detail, at: now)
+                case CURLE_OPERATION_TIMEDOUT:
+                    builder.fail(.timeout, message: "\(detail) (request_timeout)", at: now)
+                default:
+                    builder.fail(.incomplete, message: "\(detail) before the final event", at: now)
+                }
+            }
+        }
+        builder.record.status = finalStatus
+        builder.record.requestId = requestId
+        easy = nil
+        return builder.finish(at: now)
+    }
+
+    /// The server's error message from a JSON `{"error": …}` body, or the body's start as text.
+    static func errorText(_ body: [UInt8]) -> String {
+        if let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let e = o["error"] {
+            if let s = e as? String { return s }
+            if let m = (e as? [String: Any])?["message"] as? String { return m }
+        }
+        let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "(empty body)" : text
+    }
+}
+
+let curlWriteCallback: lb_curl_data_callback = { ptr, size, count, userdata in
+    let t = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+    let n = size * count
+    return t.receive(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+}
+
+let curlHeaderCallback: lb_curl_data_callback = { ptr, size, count, userdata in
+    let t = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
+    let n = size * count
+    t.header(UnsafeRawBufferPointer(start: ptr, count: n))
+    return n
+}

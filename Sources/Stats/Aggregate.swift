@@ -1,0 +1,113 @@
+/// The metric names every report, CSV column and JSON key uses (definitions in metrics.md).
+public enum MetricName: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
+    case ttft, ttftIntended = "ttft_intended", tpot, itl, e2e, e2eIntended = "e2e_intended", scheduleLag = "schedule_lag"
+}
+
+/// Per-adapter counts and latencies.
+public struct AdapterAggregate: Codable, Sendable, Equatable {
+    public var requests = 0
+    public var failed = 0
+    public var outputTokens = 0
+    public var ttft = TrackedMetric()
+    public var coldTTFT = TrackedMetric()
+    public var warmTTFT = TrackedMetric()
+    public var tpot = TrackedMetric()
+    public var e2e = TrackedMetric()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case requests, failed, ttft, tpot, e2e
+        case outputTokens = "output_tokens", coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
+    }
+
+    public mutating func merge(_ o: AdapterAggregate) {
+        requests += o.requests; failed += o.failed; outputTokens += o.outputTokens
+        ttft.merge(o.ttft); coldTTFT.merge(o.coldTTFT); warmTTFT.merge(o.warmTTFT); tpot.merge(o.tpot); e2e.merge(o.e2e)
+    }
+}
+
+/// Everything a run's records fold into: O(1) per record, mergeable exactly across runs.
+public struct Aggregate: Codable, Sendable, Equatable {
+    public var succeeded = 0
+    public var failed = 0
+    public var dropped = 0
+    /// Requests cut off when the run stopped; not counted as succeeded or failed.
+    public var interrupted = 0
+    public var errors: [String: Int] = [:]
+    public var statusCodes: [String: Int] = [:]
+    public var streamErrorTypes: [String: Int] = [:]
+    public var outputTokens = 0
+    public var inputTokens = 0
+    public var outputTokensFromServer = 0
+    public var metSLO = 0
+    public var metrics: [MetricName: TrackedMetric] = [:]
+    public var coldTTFT = TrackedMetric()
+    public var warmTTFT = TrackedMetric()
+    public var adapters: [String: AdapterAggregate] = [:]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case succeeded, failed, dropped, interrupted, errors, metrics, adapters
+        case statusCodes = "status_codes", streamErrorTypes = "stream_error_types", outputTokens = "output_tokens"
+        case inputTokens = "input_tokens", outputTokensFromServer = "output_tokens_from_server", metSLO = "met_slo"
+        case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
+    }
+
+    public var completed: Int { succeeded + failed }
+
+    /// Folds one measured request in.
+    public mutating func add(_ r: RequestRecord, slo: SLO) {
+        if r.status != 0 { statusCodes[String(r.status), default: 0] += 1 }
+        var a = adapters[r.adapter] ?? AdapterAggregate()
+        a.requests += 1
+        defer { adapters[r.adapter] = a }
+        if let cls = r.errorClass {
+            failed += 1
+            a.failed += 1
+            errors[cls.rawValue, default: 0] += 1
+            if cls == .stream, let t = r.errorType { streamErrorTypes[t, default: 0] += 1 }
+            return
+        }
+        succeeded += 1
+        outputTokens += r.outputTokens
+        a.outputTokens += r.outputTokens
+        if r.outputTokensSource == .server { outputTokensFromServer += 1 }
+        inputTokens += r.inputTokens ?? 0
+        if !slo.isEmpty && slo.isMet(by: r) { metSLO += 1 }
+        record(.e2e, r.e2eMicros)
+        record(.e2eIntended, r.e2eIntendedMicros)
+        record(.scheduleLag, r.scheduleLagMicros)
+        a.e2e.record(r.e2eMicros)
+        if let t = r.ttftMicros {
+            record(.ttft, t)
+            a.ttft.record(t)
+            if r.cold { coldTTFT.record(t); a.coldTTFT.record(t) } else { warmTTFT.record(t); a.warmTTFT.record(t) }
+        }
+        if let t = r.ttftIntendedMicros { record(.ttftIntended, t) }
+        if let t = r.tpotMicros { record(.tpot, t); a.tpot.record(t) }
+        if !r.tokenGapsMicros.isEmpty {
+            var itl = metrics[.itl] ?? TrackedMetric()
+            for g in r.tokenGapsMicros { itl.record(g) }
+            metrics[.itl] = itl
+        }
+    }
+
+    private mutating func record(_ name: MetricName, _ v: UInt64) {
+        metrics[name, default: TrackedMetric()].record(v)
+    }
+
+    /// Adds another run's aggregate (exact: histograms share one layout).
+    public mutating func merge(_ o: Aggregate) {
+        succeeded += o.succeeded; failed += o.failed; dropped += o.dropped; interrupted += o.interrupted
+        outputTokens += o.outputTokens; inputTokens += o.inputTokens; metSLO += o.metSLO
+        outputTokensFromServer += o.outputTokensFromServer
+        errors.merge(o.errors, uniquingKeysWith: +)
+        statusCodes.merge(o.statusCodes, uniquingKeysWith: +)
+        streamErrorTypes.merge(o.streamErrorTypes, uniquingKeysWith: +)
+        for (k, v) in o.metrics { metrics[k, default: TrackedMetric()].merge(v) }
+        coldTTFT.merge(o.coldTTFT); warmTTFT.merge(o.warmTTFT)
+        for (k, v) in o.adapters { adapters[k, default: AdapterAggregate()].merge(v) }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// summary.json: a versioned record of one run, derived from its `Aggregate` (kept inside so runs merge exactly).
+public struct RunSummary: Codable, Sendable {
+    public static let schema = "lorabench.summary/v1"
+
+    public struct Run: Codable, Sendable {
+        public var scenarioName: String
+        public var executor: String
+        public var target: String
+        public var api: String
+        public var lorabenchVersion: String
+        public var host: String
+        public var startedAt: String
+        public var endedAt: String
+        /// Length of the measured window (health wait and warm-up excluded), seconds.
+        public var windowSeconds: Double
+        public var interrupted: Bool
+        /// Arrivals per second the schedule asked for (open models only).
+        public var requestedRate: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case executor, target, api, host, interrupted
+            case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"
+            case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
+        }
+    }
+
+    public struct Requests: Codable, Sendable {
+        public var total: Int
+        public var succeeded: Int
+        public var failed: Int
+        public var dropped: Int
+        public var interrupted: Int
+        public var errorRate: Double
+        public var errors: [String: Int]
+        public var statusCodes: [String: Int]
+        public var streamErrorTypes: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case total, succeeded, failed, dropped, interrupted, errors
+            case errorRate = "error_rate", statusCodes = "status_codes", streamErrorTypes = "stream_error_types"
+        }
+    }
+
+    public struct Throughput: Codable, Sendable {
+        public var requestThroughput: Double
+        public var outputTokenThroughput: Double
+        /// Requests meeting every SLO per second; nil when the scenario sets no SLO.
+        public var goodput: Double?
+        public var goodputFraction: Double?
+        public var achievedRate: Double
+
+        enum CodingKeys: String, CodingKey {
+            case goodput
+            case requestThroughput = "request_throughput", outputTokenThroughput = "output_token_throughput"
+            case goodputFraction = "goodput_fraction", achievedRate = "achieved_rate"
+        }
+    }
+
+    public struct AdapterRow: Codable, Sendable {
+        public var adapter: String
+        public var requests: Int
+        public var failed: Int
+        public var outputTokens: Int
+        public var ttft: MetricSummary
+        public var coldTTFT: MetricSummary
+        public var warmTTFT: MetricSummary
+        public var tpot: MetricSummary
+        public var e2e: MetricSummary
+
+        enum CodingKeys: String, CodingKey {
+            case adapter, requests, failed, ttft, tpot, e2e
+            case outputTokens = "output_tokens", coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
+        }
+    }
+
+    public var schema: String
+    public var run: Run
+    public var scenario: JSONValue
+    public var slo: SLO
+    public var requests: Requests
+    public var throughput: Throughput
+    public var outputTokens: Int
+    public var outputTokensSource: String
+    /// Per-metric summaries in milliseconds, keyed by metrics.md names.
+    public var metrics: [String: MetricSummary]
+    public var coldTTFT: MetricSummary
+    public var warmTTFT: MetricSummary
+    public var adapters: [AdapterRow]
+    /// Raw counts and histograms: what `merge` and `compare` work from.
+    public var aggregate: Aggregate
+
+    enum CodingKeys: String, CodingKey {
+        case schema, run, scenario, slo, requests, throughput, metrics, adapters, aggregate
+        case outputTokens = "output_tokens", outputTokensSource = "output_tokens_source"
+        case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
+    }
+
+    /// Derives every reported number from an aggregate and the window it covers.
+    public init(run: Run, scenario: JSONValue, slo: SLO, aggregate a: Aggregate) {
+        schema = Self.schema
+        self.run = run
+        self.scenario = scenario
+        self.slo = slo
+        aggregate = a
+        let window = max(run.windowSeconds, 1e-9)
+        let completed = a.completed
+        requests = Requests(total: completed + a.dropped, succeeded: a.succeeded, failed: a.failed, dropped: a.dropped,
+                            interrupted: a.interrupted,
+                            errorRate: completed == 0 ? 0 : Self.round6(Double(a.failed) / Double(completed)),
+                            errors: Dictionary(uniqueKeysWithValues: ErrorClass.allCases.map { ($0.rawValue, a.errors[$0.rawValue] ?? 0) }),
+                            statusCodes: a.statusCodes, streamErrorTypes: a.streamErrorTypes)
+        throughput = Throughput(
+            requestThroughput: Self.round3(Double(a.succeeded) / window),
+            outputTokenThroughput: Self.round3(Double(a.outputTokens) / window),
+            goodput: slo.isEmpty ? nil : Self.round3(Double(a.metSLO) / window),
+            goodputFraction: slo.isEmpty ? nil : (completed == 0 ? 0 : Self.round6(Double(a.metSLO) / Double(completed))),
+            achievedRate: Self.round3(Double(completed) / window))
+        outputTokens = a.outputTokens
+        outputTokensSource = a.succeeded == 0 ? "none" : (a.outputTokensFromServer == a.succeeded ? "server"
+                                                         : (a.outputTokensFromServer == 0 ? "events" : "mixed"))
+        var m: [String: MetricSummary] = [:]
+        for name in MetricName.allCases { m[name.rawValue] = (a.metrics[name] ?? TrackedMetric()).summary }
+        metrics = m
+        coldTTFT = a.coldTTFT.summary
+        warmTTFT = a.warmTTFT.summary
+        adapters = a.adapters.keys.sorted().map { k in
+            let s = a.adapters[k]!
+            return AdapterRow(adapter: k, requests: s.requests, failed: s.failed, outputTokens: s.outputTokens,
+                              ttft: s.ttft.summary, coldTTFT: s.coldTTFT.summary, warmTTFT: s.warmTTFT.summary,
+                              tpot: s.tpot.summary, e2e: s.e2e.summary)
+        }
+    }
+
+    /// Pretty, key-sorted JSON bytes.
+    public func encoded() throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try enc.encode(self)
+    }
+
+    /// Reads a summary.json, checking its schema.
+    public static func read(_ data: Data, source: String) throws -> RunSummary {
+        let s: RunSummary
+        do { s = try JSONDecoder().decode(RunSummary.self, from: data) } catch {
+            throw SummaryReadError(message: "\(source): not a lorabench summary (\(error))")
+        }
+        guard s.schema == schema else { throw SummaryReadError(message: "\(source): schema \"\(s.schema)\", expected \"\(schema)\"") }
+        return s
+    }
+
+    static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+    static func round6(_ v: Double) -> Double { (v * 1_000_000).rounded() / 1_000_000 }
+}
+
+/// A summary file that cannot be used, with the reason.
+public struct SummaryReadError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,49 @@
+/// One latency metric: an HDR histogram plus the exact extremes (HDR buckets round min and max).
+public struct TrackedMetric: Codable, Sendable, Equatable {
+    public var histogram = LatencyHistogram()
+    public var minMicros: UInt64 = .max
+    public var maxMicros: UInt64 = 0
+
+    public init() {}
+
+    public mutating func record(_ micros: UInt64) {
+        histogram.record(micros)
+        minMicros = Swift.min(minMicros, micros)
+        maxMicros = Swift.max(maxMicros, micros)
+    }
+
+    public mutating func merge(_ other: TrackedMetric) {
+        histogram.merge(other.histogram)
+        minMicros = Swift.min(minMicros, other.minMicros)
+        maxMicros = Swift.max(maxMicros, other.maxMicros)
+    }
+
+    public var count: UInt64 { histogram.count }
+
+    public var summary: MetricSummary {
+        MetricSummary(histogram, exactMin: count > 0 ? minMicros : nil, exactMax: count > 0 ? maxMicros : nil)
+    }
+
+    enum CodingKeys: String, CodingKey { case min, max, histogram }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let encoded = try c.decode(EncodedHistogram.self, forKey: .histogram)
+        guard let h = LatencyHistogram(encoded) else {
+            throw DecodingError.dataCorruptedError(forKey: .histogram, in: c,
+                debugDescription: "histogram layout differs (unit \(encoded.unit), lowest \(encoded.lowest), digits \(encoded.significantDigits)); cannot merge exactly")
+        }
+        histogram = h
+        minMicros = try c.decodeIfPresent(UInt64.self, forKey: .min) ?? .max
+        maxMicros = try c.decodeIfPresent(UInt64.self, forKey: .max) ?? 0
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if count > 0 {
+            try c.encode(minMicros, forKey: .min)
+            try c.encode(maxMicros, forKey: .max)
+        }
+        try c.encode(histogram.encoded, forKey: .histogram)
+    }
+}
