@@ -19,6 +19,14 @@ public struct RunSummary: Codable, Sendable {
         /// Arrivals per second the schedule asked for (open models only).
         public var requestedRate: Double?
 
+        public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
+                    host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
+                    requestedRate: Double?) {
+            self.scenarioName = scenarioName; self.executor = executor; self.target = target; self.api = api
+            self.lorabenchVersion = lorabenchVersion; self.host = host; self.startedAt = startedAt; self.endedAt = endedAt
+            self.windowSeconds = windowSeconds; self.interrupted = interrupted; self.requestedRate = requestedRate
+        }
+
         enum CodingKeys: String, CodingKey {
             case executor, target, api, host, interrupted
             case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"

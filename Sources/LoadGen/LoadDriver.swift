@@ -1,0 +1,54 @@
+import Dispatch
+import Stats
+
+/// Turns "send one request now for VU n" into a request on the wire and a record when it ends.
+/// Executors decide WHEN; the factory decides WHAT; this does the sending. Confined to the transport queue.
+final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined to `multi.queue`.
+    let multi: CurlMulti
+    let factory: RequestFactory
+    let settings: TransferSettings
+    let onRecord: (RequestRecord) -> Void
+    private var nextSequence = 0
+    private var touched: Set<String> = []
+    /// Set while in-flight requests are being cut off at the end of a run: their records are not measured.
+    private var cuttingOff = false
+    private(set) var interrupted = 0
+
+    init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, onRecord: @escaping (RequestRecord) -> Void) {
+        self.multi = multi
+        self.factory = factory
+        self.settings = settings
+        self.onRecord = onRecord
+    }
+
+    var inFlight: Int { multi.activeCount }
+
+    /// Sends the run's next request on behalf of `vu`; `done` runs when it has ended and been recorded.
+    func send(vu: Int, intendedMicros: UInt64, done: @escaping () -> Void) {
+        let sequence = nextSequence
+        nextSequence += 1
+        let request = factory.make(sequence: sequence)
+        let cold = touched.insert(request.adapter).inserted
+        let builder = RecordBuilder(sequence: sequence, vu: vu, request: request, cold: cold,
+                                    intendedMicros: intendedMicros, sentMicros: intendedMicros)
+        multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
+            if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
+            done()
+        })
+    }
+
+    /// Sends an unmeasured request (the warm-up); its adapter counts as touched.
+    func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
+        touched.insert(request.adapter)
+        let now = MonotonicClock.nowMicros()
+        let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now, sentMicros: now)
+        multi.add(Transfer(request: request, settings: settings, builder: builder, onComplete: done))
+    }
+
+    /// Ends every request still in flight without measuring it.
+    func cutOffInFlight() {
+        cuttingOff = true
+        multi.abortAll(.incomplete, message: "cut off when the run stopped")
+        cuttingOff = false
+    }
+}

@@ -1,0 +1,254 @@
+import Dispatch
+import Foundation
+import Stats
+
+/// How a run is carried out, beyond the scenario itself.
+public struct RunOptions: Sendable {
+    /// Explicit results folder (`--out`); otherwise `resultsRoot/<UTC timestamp>-<name>`.
+    public var outDir: String?
+    public var resultsRoot: String = "results"
+    /// Show the live one-line progress display (on a terminal only).
+    public var progress: Bool = false
+    /// The bearer token, read by the caller from the scenario's `auth_env`; never written anywhere.
+    public var bearerToken: String?
+    public var version: String = "0.0.0"
+    /// Target label for reports (the simulator's URL, or the scenario URL).
+    public var log: @Sendable (String) -> Void = { _ in }
+
+    public init() {}
+}
+
+/// What a finished run produced.
+public struct RunOutcome: Sendable {
+    public var summary: RunSummary
+    public var directory: String
+}
+
+/// A run that could not be carried out (as opposed to failed requests, which are data).
+public enum RunError: Error, CustomStringConvertible, Sendable {
+    case unhealthy(String)
+    case output(String)
+    case interruptedBeforeStart
+
+    public var description: String {
+        switch self {
+        case .unhealthy(let m): return "health check failed: \(m)"
+        case .output(let m): return m
+        case .interruptedBeforeStart: return "interrupted before the measured window started; no results written"
+        }
+    }
+}
+
+/// Carries out one scenario against one base URL: health wait, warm-up, the measured window, result files.
+/// Threading: curl, executors and the driver live on `queue`; records are folded on `statsQueue`;
+/// `stop()` and `abort()` may be called from any thread (signal handlers).
+public final class Runner: @unchecked Sendable {  // @unchecked: state below is confined to the queues named on each.
+    public let scenario: Scenario
+    public let baseURL: String
+    public let options: RunOptions
+    private let queue = DispatchQueue(label: "lorabench.transport", qos: .userInteractive)
+    private let statsQueue = DispatchQueue(label: "lorabench.stats")
+    private let lock = NSLock()
+    private var stopRequested = false      // lock
+    private var abortRequested = false     // lock
+    // queue-confined:
+    private var multi: CurlMulti?
+    private var driver: LoadDriver?
+    private var wakes: WakeQueue?
+    private var executor: Executor?
+    private var finishedHandler: (() -> Void)?
+    private var cutOffScheduled = false
+
+    public init(scenario: Scenario, baseURL: String, options: RunOptions) {
+        self.scenario = scenario
+        self.baseURL = baseURL
+        self.options = options
+    }
+
+    /// Graceful stop: no new requests; in-flight ones get `graceful_stop` to finish, then results are written.
+    public func stop() {
+        lock.withLock { stopRequested = true }
+        queue.async { [self] in
+            guard let executor else { return }
+            executor.stopIssuing()
+            scheduleCutOff(after: scenario.gracefulStop)
+        }
+    }
+
+    /// Immediate stop: in-flight requests are cut off now; results of finished ones are still written.
+    public func abort() {
+        lock.withLock { stopRequested = true; abortRequested = true }
+        queue.async { [self] in
+            guard let executor else { return }
+            executor.stopIssuing()
+            driver?.cutOffInFlight()
+        }
+    }
+
+    private var isStopping: Bool { lock.withLock { stopRequested } }
+
+    public func run() async throws -> RunOutcome {
+        let settings = TransferSettings(scenario: scenario, bearerToken: options.bearerToken)
+        let dir: String
+        do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
+        catch { throw RunError.output("\(error)") }
+
+        if scenario.health.enabled {
+            options.log("waiting for \(baseURL)/health (up to \(DurationText.format(scenario.health.timeout)))")
+            try await blocking { [self] in
+                do {
+                    try HealthProbe.wait(baseURL: baseURL, settings: settings, interval: scenario.health.interval,
+                                         timeout: scenario.health.timeout, cancelled: { [self] in isStopping })
+                } catch let f as HealthProbe.Failure {
+                    if isStopping { throw RunError.interruptedBeforeStart }
+                    throw RunError.unhealthy(f.description)
+                }
+            }
+        }
+        if isStopping { throw RunError.interruptedBeforeStart }
+
+        let factory = RequestFactory(scenario: scenario, baseURL: baseURL)
+        let recorderBox = RecorderBox()
+        queue.sync {
+            let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
+            multi = m
+            wakes = WakeQueue(queue: queue)
+            driver = LoadDriver(multi: m, factory: factory, settings: settings) { [statsQueue] record in
+                statsQueue.async { recorderBox.recorder?.add(record) }
+            }
+        }
+
+        if scenario.health.warmup {
+            let warm = await warmUp(factory)
+            if let e = warm.errorClass {
+                options.log("warm-up request failed (\(e.rawValue): \(warm.errorMessage ?? "")); measuring anyway")
+            }
+        }
+        if isStopping { teardown(); throw RunError.interruptedBeforeStart }
+
+        do { try ResultsDirectory.create(dir) } catch { teardown(); throw RunError.output("\(error)") }
+        let start = MonotonicClock.nowMicros()
+        let startedAt = Date()
+        do {
+            recorderBox.recorder = try RunRecorder(directory: dir, windowStartMicros: start, slo: scenario.slo)
+        } catch {
+            teardown()
+            throw RunError.output("\(error)")
+        }
+        let ticker = startTicker(recorderBox, start: start)
+
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                let ex: Executor
+                switch scenario.load {
+                case .constantVUs, .rampingVUs:
+                    ex = VUExecutor(driver: driver!, wakes: wakes!, load: scenario.load, thinkTime: scenario.thinkTime)
+                case .constantArrivalRate, .rampingArrivalRate:
+                    ex = ArrivalExecutor(driver: driver!, wakes: wakes!, load: scenario.load, arrival: scenario.arrival, seed: scenario.seed)
+                }
+                executor = ex
+                // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
+                wakes!.schedule(at: start + UInt64(scenario.load.duration.microseconds)) { [self] in
+                    scheduleCutOff(after: scenario.gracefulStop)
+                }
+                ex.start(at: start) { done.resume() }
+                if isStopping { ex.stopIssuing(); if lock.withLock({ abortRequested }) { driver!.cutOffInFlight() } else { scheduleCutOff(after: scenario.gracefulStop) } }
+            }
+        }
+        let end = MonotonicClock.nowMicros()
+        ticker.cancel()
+        let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
+            let d = executor!.dropped, i = driver!.interrupted
+            let r = executor!.requestedRate(atElapsed: 0).map { _ in Self.meanRate(scenario.load) }
+            wakes!.cancelAll()
+            multi!.shutdown()
+            return (d, i, r)
+        }
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let window = Double(end - start) / 1_000_000
+        let runInfo = RunSummary.Run(
+            scenarioName: scenario.name, executor: scenario.load.executorName, target: baseURL, api: scenario.target.api.rawValue,
+            lorabenchVersion: options.version, host: Self.hostDescription(), startedAt: iso.string(from: startedAt),
+            endedAt: iso.string(from: startedAt.addingTimeInterval(window)), windowSeconds: (window * 1000).rounded() / 1000,
+            interrupted: isStopping, requestedRate: requestedRate)
+        let summary: RunSummary = try statsQueue.sync {
+            do {
+                return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, dropped: dropped, interrupted: interrupted)
+            } catch {
+                throw RunError.output("\(error)")
+            }
+        }
+        if options.progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return RunOutcome(summary: summary, directory: dir)
+    }
+
+    /// Mean scheduled arrival rate over the window (requests/s), for "requested vs achieved".
+    static func meanRate(_ load: Scenario.Load) -> Double {
+        switch load {
+        case .constantArrivalRate(let r, let unit, _, _, _): return r / unit.seconds
+        case .rampingArrivalRate(let s, let unit, let stages, _, _):
+            var from = s, area = 0.0, total = 0.0
+            for st in stages { area += (from + st.target) / 2 * st.duration.seconds; total += st.duration.seconds; from = st.target }
+            return total > 0 ? area / total / unit.seconds : 0
+        default: return 0
+        }
+    }
+
+    private func scheduleCutOff(after grace: Duration) {
+        guard !cutOffScheduled, let wakes else { return }
+        cutOffScheduled = true
+        executor?.stopIssuing()
+        wakes.schedule(at: MonotonicClock.nowMicros() + UInt64(grace.microseconds)) { [self] in driver?.cutOffInFlight() }
+    }
+
+    private func warmUp(_ factory: RequestFactory) async -> RequestRecord {
+        let request = factory.make(prompt: "Hello", adapter: "", maxNewTokens: 1, inputWords: 1)
+        return await withCheckedContinuation { (c: CheckedContinuation<RequestRecord, Never>) in
+            queue.async { [self] in driver!.sendUnmeasured(request) { c.resume(returning: $0) } }
+        }
+    }
+
+    private func teardown() {
+        queue.sync { multi?.abortAll(.incomplete, message: "run ended"); multi?.shutdown() }
+    }
+
+    /// Once a second: close the interval (timeseries.csv) and redraw the progress line.
+    private func startTicker(_ box: RecorderBox, start: UInt64) -> DispatchSourceTimer {
+        let t = DispatchSource.makeTimerSource(queue: statsQueue)
+        t.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(10))
+        let total = scenario.load.duration.seconds
+        t.setEventHandler { [self] in
+            guard let rec = box.recorder else { return }
+            let active = queue.sync { executor?.activeVUs ?? 0 }
+            let snap = rec.closeInterval(activeVUs: active)
+            guard options.progress else { return }
+            let elapsed = Double(MonotonicClock.nowMicros() - start) / 1_000_000
+            let a = rec.aggregate
+            let p50 = rec.liveTTFT.count > 0 ? RequestsCSV.msText(rec.liveTTFT.percentile(50)) + "ms" : "-"
+            let line = String(format: "\r\u{1B}[K  %3.0fs/%.0fs  VUs %d  req/s %d  tok/s %d  p50 TTFT %@  ok %d  errors %d",
+                              elapsed, total, active, snap.requests, snap.outputTokens, p50, a.succeeded, a.failed)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        t.resume()
+        return t
+    }
+
+    private func blocking(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+            Thread.detachNewThread {
+                do { try body(); c.resume() } catch { c.resume(throwing: error) }
+            }
+        }
+    }
+
+    static func hostDescription() -> String {
+        "\(ProcessInfo.processInfo.hostName); \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+            + ProcessInfo.processInfo.operatingSystemVersionString
+    }
+}
+
+/// Holds the recorder once the window starts; read and written only on the stats queue after creation.
+private final class RecorderBox: @unchecked Sendable {  // @unchecked: set before the first record, then used on statsQueue only.
+    var recorder: RunRecorder?
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Where every measured record goes: folded into the aggregate, streamed to requests.csv, counted in the
+/// current interval (timeseries.csv, live progress). Memory stays flat however many requests a run makes.
+/// Threading: not thread-safe; the run calls it from its one stats queue.
+public final class RunRecorder {
+    public let directory: String
+    public let windowStartMicros: UInt64
+    public private(set) var aggregate = Aggregate()
+    public private(set) var interval = IntervalSnapshot()
+    private let slo: SLO
+    private let requestsCSV: CSVLineWriter
+    private let timeseriesCSV: CSVLineWriter
+    private var second = 0
+    /// Totals since the start, for the progress line.
+    public private(set) var liveTTFT = LatencyHistogram()
+
+    public static let files = ["summary.json", "requests.csv", "timeseries.csv"]
+
+    public init(directory: String, windowStartMicros: UInt64, slo: SLO) throws {
+        self.directory = directory
+        self.windowStartMicros = windowStartMicros
+        self.slo = slo
+        requestsCSV = try CSVLineWriter(path: directory + "/requests.csv", header: RequestsCSV.header)
+        timeseriesCSV = try CSVLineWriter(path: directory + "/timeseries.csv", header: IntervalSnapshot.csvHeader)
+    }
+
+    public func add(_ r: RequestRecord) {
+        aggregate.add(r, slo: slo)
+        interval.add(r)
+        if let t = r.ttftMicros, r.succeeded { liveTTFT.record(t) }
+        requestsCSV.append(RequestsCSV.row(r, windowStartMicros: windowStartMicros))
+    }
+
+    /// Closes the current interval with the executor's active VU count; returns it for the progress line.
+    @discardableResult
+    public func closeInterval(activeVUs: Int) -> IntervalSnapshot {
+        var done = interval
+        done.activeVUs = activeVUs
+        second += 1
+        timeseriesCSV.append(done.csvRow(second: second))
+        interval = IntervalSnapshot()
+        try? requestsCSV.flush()
+        return done
+    }
+
+    /// Writes the final files: closes both CSVs (renamed into place) and writes summary.json atomically.
+    public func finish(run: RunSummary.Run, scenario: JSONValue, dropped: Int, interrupted: Int) throws -> RunSummary {
+        if interval.requests > 0 { closeInterval(activeVUs: 0) }
+        aggregate.dropped = dropped
+        aggregate.interrupted = interrupted
+        try requestsCSV.finish()
+        try timeseriesCSV.finish()
+        let summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
+        try AtomicFile.write(try summary.encoded(), to: directory + "/summary.json")
+        return summary
+    }
+}
