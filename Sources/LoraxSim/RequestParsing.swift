@@ -1,0 +1,160 @@
+import NIOCore
+
+/// An axum-style plain-text rejection of a request body.
+struct BodyRejection: Error {
+    var status: Int
+    var message: String
+}
+
+/// The fields of a generation request the simulator cares about, before validation.
+struct ParsedGeneration {
+    var flavor: Flavor
+    var stream: Bool
+    var compatArray: Bool
+    var adapter: String
+    var text: String
+    var maxNewTokens: Int?
+    var details: Bool
+    var streamRejection: String?
+}
+
+/// Parses generation request bodies with axum/serde-like errors.
+///
+/// Why: lorabench must classify LoRAX's plain-text 400/422 rejections; the messages follow serde's
+/// wording ("missing field `inputs` at line 1 column 2"), with an approximate position.
+enum RequestParsing {
+    static func deserializeError(_ detail: String, _ body: [UInt8]) -> BodyRejection {
+        BodyRejection(status: 422, message: "Failed to deserialize the JSON body into the target type: \(detail) at \(position(body))")
+    }
+
+    /// serde reports the position where it noticed the problem; we report the end of the document.
+    static func position(_ body: [UInt8]) -> String {
+        var line = 1, col = 0
+        for b in body { if b == UInt8(ascii: "\n") { line += 1; col = 0 } else { col += 1 } }
+        return "line \(line) column \(col)"
+    }
+
+    static func parseJSON(_ body: [UInt8]) throws(BodyRejection) -> JSONValue {
+        do {
+            return try JSONParser.parse(body)
+        } catch let e as JSONSyntaxError {
+            throw BodyRejection(status: 400, message: "Failed to parse the request body as JSON: \(e)")
+        } catch {
+            throw BodyRejection(status: 400, message: "Failed to parse the request body as JSON: \(error)")
+        }
+    }
+
+    private static func optString(_ v: JSONValue?, _ path: String, _ body: [UInt8]) throws(BodyRejection) -> String? {
+        switch v {
+        case nil, .null?: return nil
+        case let .string(s)?: return s
+        case let other?: throw deserializeError("\(path): invalid type: \(other.serdeKind), expected a string", body)
+        }
+    }
+
+    private static func optUInt32(_ v: JSONValue?, _ path: String, _ body: [UInt8]) throws(BodyRejection) -> Int? {
+        switch v {
+        case nil, .null?: return nil
+        case let .number(n)?:
+            guard n == n.rounded(), n >= 0 else {
+                throw deserializeError("\(path): invalid value: \(v!.serdeKind), expected u32", body)
+            }
+            guard n <= 4_294_967_295 else { throw deserializeError("\(path): invalid value: \(v!.serdeKind), expected u32", body) }
+            return Int(n)
+        case let other?: throw deserializeError("\(path): invalid type: \(other.serdeKind), expected u32", body)
+        }
+    }
+
+    private static func bool(_ v: JSONValue?, _ path: String, _ body: [UInt8], nullable: Bool = false) throws(BodyRejection) -> Bool? {
+        switch v {
+        case nil: return nil
+        case .null?: if nullable { return nil }; throw deserializeError("\(path): invalid type: null, expected a boolean", body)
+        case let .bool(b)?: return b
+        case let other?: throw deserializeError("\(path): invalid type: \(other.serdeKind), expected a boolean", body)
+        }
+    }
+
+    /// /generate, /generate_stream, / and /invocations (`compat`: the `stream` key decides).
+    static func native(_ body: [UInt8], stream routeStream: Bool, compat: Bool) throws(BodyRejection) -> ParsedGeneration {
+        let root = try parseJSON(body)
+        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct GenerateRequest", body) }
+        guard let inputsValue = root["inputs"] else { throw deserializeError("missing field `inputs`", body) }
+        guard case let .string(inputs) = inputsValue else {
+            throw deserializeError("inputs: invalid type: \(inputsValue.serdeKind), expected a string", body)
+        }
+        var stream = routeStream
+        if compat { stream = try bool(root["stream"], "stream", body) ?? false }
+        var adapter = ""
+        var maxNew: Int?
+        var details = false
+        var rejection: String?
+        if let p = root["parameters"], p != .null {
+            guard case .object = p else { throw deserializeError("parameters: invalid type: \(p.serdeKind), expected struct GenerateParameters", body) }
+            adapter = try optString(p["adapter_id"], "parameters.adapter_id", body) ?? ""
+            maxNew = try optUInt32(p["max_new_tokens"], "parameters.max_new_tokens", body)
+            details = try bool(p["details"], "parameters.details", body) ?? false
+            let decoderDetails = try bool(p["decoder_input_details"], "parameters.decoder_input_details", body) ?? false
+            let bestOf = try optUInt32(p["best_of"], "parameters.best_of", body)
+            if let b = bestOf, b != 1 {
+                rejection = "`best_of` != 1 is not supported when streaming tokens"
+            } else if decoderDetails {
+                rejection = "`decoder_input_details` == true is not supported when streaming tokens"
+            }
+        }
+        return ParsedGeneration(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, text: inputs,
+                                maxNewTokens: maxNew, details: details, streamRejection: rejection)
+    }
+
+    /// /v1/completions.
+    static func completions(_ body: [UInt8], modelId: String) throws(BodyRejection) -> ParsedGeneration {
+        let root = try parseJSON(body)
+        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct CompletionRequest", body) }
+        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
+        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+        guard let pv = root["prompt"] else { throw deserializeError("missing field `prompt`", body) }
+        guard case let .string(prompt) = pv else { throw deserializeError("prompt: invalid type: \(pv.serdeKind), expected a string", body) }
+        let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
+        let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
+        return ParsedGeneration(flavor: .completions, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                                text: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+    }
+
+    /// /v1/chat/completions; the prompt is the concatenated message texts (no template).
+    static func chat(_ body: [UInt8], modelId: String) throws(BodyRejection) -> ParsedGeneration {
+        let root = try parseJSON(body)
+        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct ChatCompletionRequest", body) }
+        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
+        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+        guard let mv = root["messages"] else { throw deserializeError("missing field `messages`", body) }
+        guard case let .array(messages) = mv else { throw deserializeError("messages: invalid type: \(mv.serdeKind), expected a sequence", body) }
+        var text = ""
+        for (i, msg) in messages.enumerated() {
+            guard case .object = msg else { throw deserializeError("messages[\(i)]: invalid type: \(msg.serdeKind), expected struct Message", body) }
+            guard let rv = msg["role"] else { throw deserializeError("messages[\(i)]: missing field `role`", body) }
+            guard case .string = rv else { throw deserializeError("messages[\(i)].role: invalid type: \(rv.serdeKind), expected a string", body) }
+            switch msg["content"] {
+            case let .string(s)?: text += s + " "
+            case let .array(parts)?:
+                for part in parts { if case let .string(t)? = part["text"] { text += t + " " } }
+            case nil, .null?: break
+            case let other?: throw deserializeError("messages[\(i)].content: invalid type: \(other.serdeKind), expected a string or a sequence", body)
+            }
+        }
+        let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
+        let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
+        return ParsedGeneration(flavor: .chat, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                                text: text, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+    }
+
+    /// Whitespace-separated words in `s`.
+    static func wordCount(_ s: String) -> Int {
+        var n = 0
+        var inWord = false
+        for b in s.utf8 {
+            let ws = b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
+            if !ws && !inWord { n += 1 }
+            inWord = !ws
+        }
+        return n
+    }
+}

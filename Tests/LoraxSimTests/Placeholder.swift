@@ -1,5 +1,0 @@
-import XCTest
-
-final class LoraxSimTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
