@@ -1,6 +1,0 @@
-import ArgumentParser
-
-/// The `lorabench` root command.
-public struct LorabenchCommand: ParsableCommand {
-    public init() {}
-}

@@ -1,3 +1,0 @@
-import LorabenchCLI
-
-LorabenchCommand.main()
