@@ -51,9 +51,11 @@ struct SimCommand: AsyncParsableCommand {
         }
         print("lorabench sim (\(settings.profile)) listening on \(server.baseURL)")
         fflush(nil)
+        var trap: SignalTrap?
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            _ = SignalTrap(first: { c.resume() }, second: {})
+            trap = SignalTrap(first: { c.resume() }, second: {})
         }
+        trap?.disarm()
         try? await server.shutdown()
         Console.info("lorabench sim: stopped")
     }
