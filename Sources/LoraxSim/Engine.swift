@@ -201,9 +201,10 @@ final class Engine: @unchecked Sendable {
         if fault == .httpError {
             var h = baseHeaders(spec)
             h.add(name: "content-type", value: "application/json")
+            // Ground truth is recorded before the bytes go out, so a client that saw the end also sees the record.
+            record(spec: spec, maxNew: spec.maxNewTokens ?? 0, status: 503, errorType: "unavailable", fault: .httpError, failure: "generation")
             sink.sinkRespond(status: .serviceUnavailable, headers: h,
                              body: LoraxError.json("Service Unavailable: simulated fault", "unavailable"))
-            record(spec: spec, maxNew: spec.maxNewTokens ?? 0, status: 503, errorType: "unavailable", fault: .httpError, failure: "generation")
             return nil
         }
         if inFlight >= config.maxConcurrentRequests {
@@ -294,15 +295,15 @@ final class Engine: @unchecked Sendable {
 
     private func reject(_ spec: GenerationSpec, sink: ResponseSink, status: HTTPResponseStatus, message: String, type: String, failure: String) {
         if spec.stream {
+            record(spec: spec, maxNew: spec.maxNewTokens ?? 0, status: 200, errorType: type, fault: nil, failure: failure)
             sink.sinkStartStream(headers: streamHeaders(spec))
             sink.sinkWrite(ByteBuffer(string: LoraxError.event(message, type)))
             sink.sinkEnd()
-            record(spec: spec, maxNew: spec.maxNewTokens ?? 0, status: 200, errorType: type, fault: nil, failure: failure)
         } else {
             var h = baseHeaders(spec)
             h.add(name: "content-type", value: "application/json")
-            sink.sinkRespond(status: status, headers: h, body: LoraxError.json(message, type))
             record(spec: spec, maxNew: spec.maxNewTokens ?? 0, status: Int(status.code), errorType: type, fault: nil, failure: failure)
+            sink.sinkRespond(status: status, headers: h, body: LoraxError.json(message, type))
         }
     }
 
@@ -518,6 +519,11 @@ final class Engine: @unchecked Sendable {
         if r.firstTokenMicros == nil { r.firstTokenMicros = micros }
         r.lastTokenMicros = micros
         r.tokenMicros?.append(micros)
+        let reason = eos ? "eos_token" : "length"
+        if final {
+            leave(r)
+            finishRecord(r, status: 200, errorType: nil, finish: reason, failure: nil)
+        }
         if r.spec.stream {
             r.lastWriteNanos = t
             if final {
@@ -531,26 +537,27 @@ final class Engine: @unchecked Sendable {
                 }
             }
         }
-        if final {
-            let reason = eos ? "eos_token" : "length"
-            if !r.spec.stream {
-                r.sink?.sinkRespond(status: .ok, headers: fullHeaders(r, now: t), body: fullBody(r, finish: reason, eos: eos))
-            }
-            leave(r)
-            finishRecord(r, status: 200, errorType: nil, finish: reason, failure: nil)
+        if final && !r.spec.stream {
+            r.sink?.sinkRespond(status: .ok, headers: fullHeaders(r, now: t), body: fullBody(r, finish: reason, eos: eos))
         }
         return true
     }
 
     private func finishFault(_ r: SimRequest, _ f: SimFaultKind) {
-        var errorType: String?
-        var status = 200
+        let errorType: String? = f == .streamError ? "generation" : nil
+        let status: Int
+        switch (r.spec.stream, f) {
+        case (false, .streamError): status = 424
+        case (false, .disconnect), (false, .incomplete): status = 0
+        default: status = 200
+        }
+        leave(r)
+        finishRecord(r, status: status, errorType: errorType, finish: nil, failure: "generation")
         if r.spec.stream {
             switch f {
             case .streamError:
                 r.sink?.sinkWrite(ByteBuffer(string: LoraxError.event(LoraxError.generationFault, "generation")))
                 r.sink?.sinkEnd()
-                errorType = "generation"
             case .disconnect: r.sink?.sinkReset()
             case .incomplete: r.sink?.sinkEnd()
             case .malformed:
@@ -564,10 +571,8 @@ final class Engine: @unchecked Sendable {
                 var h = baseHeaders(r.spec)
                 h.add(name: "content-type", value: "application/json")
                 r.sink?.sinkRespond(status: .failedDependency, headers: h, body: LoraxError.json(LoraxError.generationFault, "generation"))
-                errorType = "generation"
-                status = 424
-            case .disconnect: r.sink?.sinkReset(); status = 0
-            case .incomplete: r.sink?.sinkClose(); status = 0
+            case .disconnect: r.sink?.sinkReset()
+            case .incomplete: r.sink?.sinkClose()
             case .malformed:
                 var h = baseHeaders(r.spec)
                 h.add(name: "content-type", value: "application/json")
@@ -575,8 +580,6 @@ final class Engine: @unchecked Sendable {
             default: break
             }
         }
-        leave(r)
-        finishRecord(r, status: status, errorType: errorType, finish: nil, failure: "generation")
     }
 
     private func finishRecord(_ r: SimRequest, status: Int, errorType: String?, finish: String?, failure: String?) {
