@@ -58,6 +58,10 @@ public struct EncodedHistogram: Codable, Sendable, Equatable {
     public var significantDigits: Int
     public var buckets: [[UInt64]]
 
+    public init(unit: String, lowest: UInt64, significantDigits: Int, buckets: [[UInt64]]) {
+        self.unit = unit; self.lowest = lowest; self.significantDigits = significantDigits; self.buckets = buckets
+    }
+
     enum CodingKeys: String, CodingKey {
         case unit, lowest, buckets
         case significantDigits = "significant_digits"

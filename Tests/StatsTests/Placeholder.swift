@@ -1,5 +1,0 @@
-import XCTest
-
-final class StatsTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
