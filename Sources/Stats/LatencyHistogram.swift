@@ -40,11 +40,12 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     /// Rebuilds a histogram from its encoded buckets; nil when the layout differs from ours (a merge would trap).
-    public init?(_ encoded: EncodedHistogram) {
+    /// With the exact maximum, the top bucket is recorded at it, so percentiles near 100 come back unchanged.
+    public init?(_ encoded: EncodedHistogram, exactMax: UInt64? = nil) {
         guard encoded.lowest == 1, encoded.significantDigits == Self.significantDigits, encoded.unit == "us" else { return nil }
         self.init()
         for b in encoded.buckets where b.count == 2 {
-            histogram.record(Swift.min(b[0], Self.highestMicros), count: b[1])
+            histogram.record(Swift.min(b[0], exactMax ?? Self.highestMicros, Self.highestMicros), count: b[1])
         }
     }
 

@@ -29,13 +29,13 @@ public struct TrackedMetric: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let encoded = try c.decode(EncodedHistogram.self, forKey: .histogram)
-        guard let h = LatencyHistogram(encoded) else {
+        minMicros = try c.decodeIfPresent(UInt64.self, forKey: .min) ?? .max
+        maxMicros = try c.decodeIfPresent(UInt64.self, forKey: .max) ?? 0
+        guard let h = LatencyHistogram(encoded, exactMax: maxMicros > 0 ? maxMicros : nil) else {
             throw DecodingError.dataCorruptedError(forKey: .histogram, in: c,
                 debugDescription: "histogram layout differs (unit \(encoded.unit), lowest \(encoded.lowest), digits \(encoded.significantDigits)); cannot merge exactly")
         }
         histogram = h
-        minMicros = try c.decodeIfPresent(UInt64.self, forKey: .min) ?? .max
-        maxMicros = try c.decodeIfPresent(UInt64.self, forKey: .max) ?? 0
     }
 
     public func encode(to encoder: Encoder) throws {
