@@ -1,5 +1,0 @@
-import XCTest
-
-final class LoadGenTestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
