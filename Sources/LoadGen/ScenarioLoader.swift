@@ -225,9 +225,12 @@ public enum ScenarioLoader {
         case "ramping-vus":
             let start = r.int(top, "start_vus", "", range: 0...maxCount) ?? 1
             if top["duration"] != nil { r.fail("duration", "not used with \"stages\" (the stages set the length)") }
+            if top[vusKey] != nil { r.fail(vusKey, "not used by ramping-vus (the stages' targets set the VU count)") }
             guard let stages = parseStages(top, max: Double(maxCount), integer: true, &r) else { return nil }
             return .rampingVUs(startVUs: start, stages: stages)
         default:
+            if top[vusKey] != nil { r.fail(vusKey, "not used by \(executor!) (use max_vus to cap requests in flight)") }
+            if top["think_time"] != nil { r.fail("think_time", "not used by \(executor!) (arrivals do not wait for each other)") }
             let unit = r.duration(top, "time_unit", "", allowZero: false) ?? .seconds(1)
             let pre = r.int(top, "pre_allocated_vus", "", range: 1...maxCount)
             let maxVUs = r.int(top, "max_vus", "", range: 1...maxCount)

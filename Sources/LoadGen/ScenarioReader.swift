@@ -85,7 +85,7 @@ struct ScenarioReader {
         default: parsed = nil
         }
         guard let d = parsed else {
-            fail(path, "expected a duration like \"30s\", \"1m30s\" or \"250ms\", got \(v.brief)")
+            fail(path, "expected a duration like \"30s\", got \(v.brief)")
             return nil
         }
         if !allowZero && d <= .zero {
