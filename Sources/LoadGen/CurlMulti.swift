@@ -48,9 +48,11 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         lb_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxConnections))
     }
 
+    private var closed = false
+
     deinit {
-        for h in freeHandles { curl_easy_cleanup(h) }
-        curl_multi_cleanup(multi)
+        // Normally `shutdown()` already ran on the queue; this only covers a multi that was never started.
+        if !closed { curl_multi_cleanup(multi) }
     }
 
     /// Starts a transfer; its completion is called on `queue`.
@@ -91,8 +93,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         let wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT
         if wantRead, w.read == nil {
             let s = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            s.setEventHandler { [unowned self] in self.socketAction(fd, Int32(CURL_CSELECT_IN)) }
-            s.setCancelHandler { [unowned self] in self.sourceCancelled(w) }
+            s.setEventHandler { [self] in self.socketAction(fd, Int32(CURL_CSELECT_IN)) }
+            s.setCancelHandler { [self] in self.sourceCancelled(w) }
             w.read = s
             s.resume()
         } else if !wantRead, let s = w.read {
@@ -100,8 +102,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         }
         if wantWrite, w.write == nil {
             let s = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            s.setEventHandler { [unowned self] in self.socketAction(fd, Int32(CURL_CSELECT_OUT)) }
-            s.setCancelHandler { [unowned self] in self.sourceCancelled(w) }
+            s.setEventHandler { [self] in self.socketAction(fd, Int32(CURL_CSELECT_OUT)) }
+            s.setCancelHandler { [self] in self.sourceCancelled(w) }
             w.write = s
             s.resume()
         } else if !wantWrite, let s = w.write {
@@ -145,6 +147,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     }
 
     private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
+        guard !closed else { return }
         var running: Int32 = 0
         curl_multi_socket_action(multi, fd, mask, &running)
         drainMessages()
@@ -188,10 +191,15 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         s.resume()
     }
 
-    /// Stops the idle sweep and timers; call once no transfer is left.
+    /// Closes every connection and frees curl's state; call on the queue once no transfer is left.
     func shutdown() {
         dispatchPrecondition(condition: .onQueue(queue))
+        guard !closed else { return }
         sweep?.cancel(); sweep = nil
+        for h in freeHandles { curl_easy_cleanup(h) }
+        freeHandles.removeAll()
+        curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this queue
+        closed = true
         timer?.cancel(); timer = nil
     }
 }

@@ -1,5 +1,0 @@
-import XCTest
-
-final class LorabenchCLITestsPlaceholder: XCTestCase {
-    func testNothingYet() {}
-}
