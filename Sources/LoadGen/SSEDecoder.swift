@@ -28,16 +28,23 @@ public struct SSEDecoder: Sendable {
 
     /// Feeds bytes and calls `emit` for each complete item, in order.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Item) throws -> Void) throws {
-        for b in bytes {
-            if b == 0x0A || b == 0x0D {
-                if b == 0x0A && lastWasCR { lastWasCR = false; continue }
-                lastWasCR = b == 0x0D
-                try endLine(emit)
-            } else {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if lastWasCR {
                 lastWasCR = false
-                line.append(b)
+                if bytes[i] == 0x0A { i += 1; continue }
+            }
+            var j = i
+            while j < n, bytes[j] != 0x0A, bytes[j] != 0x0D { j += 1 }
+            if j > i {
+                line.append(contentsOf: bytes[i..<j])
                 if line.count > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
             }
+            guard j < n else { return }
+            lastWasCR = bytes[j] == 0x0D
+            try endLine(emit)
+            i = j + 1
         }
     }
 

@@ -1,0 +1,171 @@
+/// A strict, allocation-free JSON pull scanner for the per-token hot path: it walks an event, reads the few
+/// fields the measurement needs and skips the rest, so decoding never costs more than the bytes it reads.
+/// Anything that is not well-formed JSON throws `Malformed`.
+struct JSONScanner {
+    struct Malformed: Error {}
+
+    private let b: UnsafeRawBufferPointer
+    private(set) var i = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { b = bytes }
+
+    mutating func skipWhitespace() {
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+    }
+
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return i < b.count ? b[i] : nil
+    }
+
+    mutating func expect(_ c: UInt8) throws {
+        guard peek() == c else { throw Malformed() }
+        i += 1
+    }
+
+    /// True at the end of the input (only whitespace left).
+    mutating func atEnd() -> Bool { peek() == nil }
+
+    /// Reads a string and returns its raw bytes between the quotes (escapes validated, not decoded).
+    mutating func readRawString() throws -> UnsafeRawBufferPointer.SubSequence {
+        try expect(0x22)
+        let start = i
+        while i < b.count {
+            let c = b[i]
+            if c == 0x22 { i += 1; return b[start..<(i - 1)] }
+            if c == 0x5C {
+                guard i + 1 < b.count else { throw Malformed() }
+                let e = b[i + 1]
+                if e == 0x75 {  // \uXXXX
+                    guard i + 5 < b.count, (2...5).allSatisfy({ Self.isHex(b[i + $0]) }) else { throw Malformed() }
+                    i += 6
+                } else {
+                    guard [0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74].contains(e) else { throw Malformed() }
+                    i += 2
+                }
+                continue
+            }
+            guard c >= 0x20 else { throw Malformed() }
+            i += 1
+        }
+        throw Malformed()
+    }
+
+    /// A string value, or nil for `null`.
+    mutating func readStringOrNull() throws -> UnsafeRawBufferPointer.SubSequence? {
+        if try readNull() { return nil }
+        return try readRawString()
+    }
+
+    /// Consumes `null` if it is next.
+    mutating func readNull() throws -> Bool {
+        guard peek() == 0x6E else { return false }
+        try literal("null")
+        return true
+    }
+
+    mutating func readBool() throws -> Bool? {
+        switch peek() {
+        case 0x74: try literal("true"); return true
+        case 0x66: try literal("false"); return false
+        case 0x6E: try literal("null"); return nil
+        default: throw Malformed()
+        }
+    }
+
+    /// An integer value (a number without fraction), nil for `null` or a non-integral number.
+    mutating func readInt() throws -> Int? {
+        if try readNull() { return nil }
+        let start = i
+        try skipNumber()
+        var v = 0, neg = false
+        for k in start..<i {
+            let c = b[k]
+            if c == 0x2D { neg = true; continue }
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            v = v &* 10 &+ Int(c - 0x30)
+        }
+        return neg ? -v : v
+    }
+
+    /// Calls `member` for each key of the object that comes next; `member` must consume the value.
+    mutating func readObject(_ member: (inout JSONScanner, UnsafeRawBufferPointer.SubSequence) throws -> Void) throws {
+        try expect(0x7B)
+        if peek() == 0x7D { i += 1; return }
+        while true {
+            let key = try readRawString()
+            try expect(0x3A)
+            try member(&self, key)
+            switch peek() {
+            case 0x2C: i += 1
+            case 0x7D: i += 1; return
+            default: throw Malformed()
+            }
+        }
+    }
+
+    /// Calls `element` for each item of the array that comes next; `element` must consume the item.
+    mutating func readArray(_ element: (inout JSONScanner, Int) throws -> Void) throws {
+        try expect(0x5B)
+        if peek() == 0x5D { i += 1; return }
+        var n = 0
+        while true {
+            try element(&self, n)
+            n += 1
+            switch peek() {
+            case 0x2C: i += 1
+            case 0x5D: i += 1; return
+            default: throw Malformed()
+            }
+        }
+    }
+
+    /// Skips any value, checking its syntax.
+    mutating func skipValue(depth: Int = 0) throws {
+        guard depth < 64 else { throw Malformed() }
+        switch peek() {
+        case 0x7B: try readObject { s, _ in try s.skipValue(depth: depth + 1) }
+        case 0x5B: try readArray { s, _ in try s.skipValue(depth: depth + 1) }
+        case 0x22: _ = try readRawString()
+        case 0x74: try literal("true")
+        case 0x66: try literal("false")
+        case 0x6E: try literal("null")
+        case .some(let c) where c == 0x2D || (c >= 0x30 && c <= 0x39): try skipNumber()
+        default: throw Malformed()
+        }
+    }
+
+    private mutating func skipNumber() throws {
+        _ = peek()
+        let start = i
+        while i < b.count {
+            let c = b[i]
+            guard (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2B || c == 0x2E || c == 0x65 || c == 0x45 else { break }
+            i += 1
+        }
+        guard i > start else { throw Malformed() }
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        _ = peek()
+        let n = word.utf8CodeUnitCount
+        guard i + n <= b.count else { throw Malformed() }
+        for k in 0..<n where b[i + k] != word.utf8Start[k] { throw Malformed() }
+        i += n
+    }
+
+    private static func isHex(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+    }
+}
+
+extension UnsafeRawBufferPointer.SubSequence {
+    /// Byte-wise comparison with an ASCII key.
+    @inline(__always)
+    func isKey(_ key: StaticString) -> Bool {
+        guard count == key.utf8CodeUnitCount else { return false }
+        var k = 0
+        for c in self { if c != key.utf8Start[k] { return false }; k += 1 }
+        return true
+    }
+}
