@@ -11,6 +11,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     let queue: DispatchQueue
     private let multi: UnsafeMutableRawPointer
     private var timer: DispatchSourceTimer?
+    private var timerDue: UInt64 = .max
     private var sockets: [curl_socket_t: SocketWatch] = [:]
     private var transfers: [ObjectIdentifier: Transfer] = [:]
     private var sweep: DispatchSourceTimer?
@@ -65,6 +66,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         t.lastByteMicros = t.builder.record.sentMicros
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
+        // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events.
+        socketAction(lb_curl_socket_timeout(), 0)
     }
 
     /// Ends a transfer now with the given failure (idle timeout, shutdown).
@@ -132,18 +135,25 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         }
     }
 
+    /// CURLMOPT_TIMERFUNCTION. Re-arming a dispatch timer costs a wake-up of libdispatch's manager thread,
+    /// and curl asks for a new timeout after nearly every socket event, so the timer is only moved earlier;
+    /// an early or stale expiry is harmless (curl just reports the next timeout).
     private func setTimer(ms: Int) {
         dispatchPrecondition(condition: .onQueue(queue))
-        if ms < 0 { timer?.cancel(); timer = nil; return }
+        guard ms >= 0 else { return }
+        let due = MonotonicClock.nowMicros() + UInt64(ms) * 1000
         if timer == nil {
             let t = DispatchSource.makeTimerSource(queue: queue)
-            t.setEventHandler { [unowned self] in self.socketAction(lb_curl_socket_timeout(), 0) }
+            t.setEventHandler { [unowned self] in
+                self.timerDue = .max
+                self.socketAction(lb_curl_socket_timeout(), 0)
+            }
             timer = t
-            t.schedule(deadline: .now() + .milliseconds(ms))
             t.resume()
-        } else {
-            timer!.schedule(deadline: .now() + .milliseconds(ms))
         }
+        guard due < timerDue else { return }
+        timerDue = due
+        timer!.schedule(deadline: .now() + .milliseconds(ms), leeway: .microseconds(200))
     }
 
     private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
@@ -170,6 +180,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         var status: Int = 0
         lb_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         curl_multi_remove_handle(multi, easy)
+        var connect: Int = 0
+        lb_curl_easy_getinfo_long(easy, CURLINFO_CONNECT_TIME_T, &connect)
+        t.builder.record.connectMicros = UInt64(max(0, connect))
         let record = t.complete(code: code, status: status, at: MonotonicClock.nowMicros())
         curl_easy_reset(easy)
         if freeHandles.count < 4096 { freeHandles.append(easy) } else { curl_easy_cleanup(easy) }

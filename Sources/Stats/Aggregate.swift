@@ -60,7 +60,8 @@ public struct Aggregate: Codable, Sendable, Equatable {
     /// Folds one measured request in.
     public mutating func add(_ r: RequestRecord, slo: SLO) {
         if r.status != 0 { statusCodes[String(r.status), default: 0] += 1 }
-        var a = adapters[r.adapter] ?? AdapterAggregate()
+        // Taken out of the dictionary while mutated, so its histograms are not copied on write.
+        var a = adapters.removeValue(forKey: r.adapter) ?? AdapterAggregate()
         a.requests += 1
         defer { adapters[r.adapter] = a }
         if let cls = r.errorClass {
@@ -88,7 +89,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
         if let t = r.ttftIntendedMicros { record(.ttftIntended, t) }
         if let t = r.tpotMicros { record(.tpot, t); a.tpot.record(t) }
         if !r.tokenGapsMicros.isEmpty {
-            var itl = metrics[.itl] ?? TrackedMetric()
+            var itl = metrics.removeValue(forKey: .itl) ?? TrackedMetric()
             for g in r.tokenGapsMicros { itl.record(g) }
             metrics[.itl] = itl
         }

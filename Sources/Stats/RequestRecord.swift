@@ -51,6 +51,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var errorMessage: String?
     /// The server's `x-request-id`, when it sent one.
     public var requestId: String?
+    /// Time spent opening a new connection (TCP, TLS) within the request; 0 when a kept-alive one was reused.
+    public var connectMicros: UInt64 = 0
 
     public init(sequence: Int, vu: Int, adapter: String, cold: Bool, intendedMicros: UInt64, sentMicros: UInt64,
                 firstTokenMicros: UInt64? = nil, endMicros: UInt64, tokenGapsMicros: [UInt64] = [], tokenEvents: Int = 0,
