@@ -21,11 +21,7 @@ public enum ResultsDirectory {
             throw OutputError(message: "\(dir) already holds a run (summary.json); choose another --out")
         }
         let parent = explicit == nil ? root : (dir as NSString).deletingLastPathComponent.isEmpty ? "." : (dir as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError(message: "cannot create results folder \(parent): \(reason(error))")
-        }
+        try makeDirectories(parent)
         let probe = parent + "/.lorabench-write-test-\(getpid())"
         guard FileManager.default.createFile(atPath: probe, contents: Data("x".utf8)) else {
             throw OutputError(message: "results folder \(parent) is not writable (\(String(cString: strerror(errno))))")
@@ -40,16 +36,21 @@ public enum ResultsDirectory {
     }
 
     /// Creates the planned folder (after the health check, so a failed start leaves nothing behind).
-    public static func create(_ dir: String) throws {
-        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw OutputError(message: "cannot create \(dir): \(reason(error))")
-        }
-    }
+    public static func create(_ dir: String) throws { try makeDirectories(dir) }
 
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return u.localizedDescription }
-        return ns.localizedDescription
+    /// `mkdir -p` with the system's own reason on failure ("Not a directory", "Permission denied", …).
+    static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw OutputError(message: "cannot create results folder \(path): \(prefix): \(String(cString: strerror(errno)))")
+            }
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: prefix, isDirectory: &isDir) || !isDir.boolValue {
+                throw OutputError(message: "cannot create results folder \(path): \(prefix) exists and is not a folder")
+            }
+        }
     }
 }
 

@@ -174,7 +174,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             interrupted: isStopping, requestedRate: requestedRate)
         let summary: RunSummary = try statsQueue.sync {
             do {
-                return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, dropped: dropped, interrupted: interrupted)
+                return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, thresholds: scenario.thresholds,
+                                                       dropped: dropped, interrupted: interrupted)
             } catch {
                 throw RunError.output("\(error)")
             }

@@ -119,6 +119,8 @@ public struct Scenario: Sendable {
     public var slo: SLO
     /// Extra generation parameters merged into each request (LoRAX `parameters`, or OpenAI body fields).
     public var parameters: [String: JSONValue]
+    /// Pass/fail criteria checked after the run (exit code 99 when one fails).
+    public var thresholds: [Threshold]
     /// Largest SSE event accepted before the request is failed as `protocol`.
     public var maxEventBytes: Int
     /// The scenario document as run (after `--set`), with secret values removed: stored in summary.json.

@@ -120,7 +120,7 @@ public enum ScenarioLoader {
             if case .object(let o) = p { parameters = o } else { r.fail("parameters", "expected an object, got \(p.typeName)") }
         }
         let maxEvent = r.int(top, "max_event_bytes", "", range: 1024...(256 << 20)) ?? (1 << 20)
-        if let t = top["thresholds"], t != .null, t.objectValue == nil { r.fail("thresholds", "expected an object, got \(t.typeName)") }
+        let thresholds = parseThresholds(top["thresholds"], &r)
         if let s = top["sweep"], s != .null, s.objectValue == nil { r.fail("sweep", "expected an object, got \(s.typeName)") }
 
         guard r.issues.isEmpty, let target, let load else { return nil }
@@ -128,7 +128,7 @@ public enum ScenarioLoader {
             name: name, target: target, load: load, arrival: arrival, thinkTime: think, requestTimeout: timeout,
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
-            parameters: parameters, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))
+            parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))
     }
 
     static func parseTarget(_ value: JSONValue?, environment: [String: String], _ r: inout ScenarioReader) -> Scenario.Target? {
@@ -345,6 +345,23 @@ public enum ScenarioLoader {
         h.timeout = r.duration(o, "timeout", "health", allowZero: false) ?? h.timeout
         h.warmup = r.bool(o, "warmup", "health") ?? h.enabled
         return h
+    }
+
+    /// `{"ttft.p95": "< 500", "error_rate": ["< 0.01", ...]}` in file order of keys (sorted, for stable output).
+    static func parseThresholds(_ value: JSONValue?, _ r: inout ScenarioReader) -> [Threshold] {
+        guard let value, value != .null else { return [] }
+        guard case .object(let o) = value else { r.fail("thresholds", "expected an object of metric: \"< value\", got \(value.typeName)"); return [] }
+        var out: [Threshold] = []
+        for key in o.keys.sorted() {
+            let exprs: [(String, JSONValue)]
+            if case .array(let a) = o[key]! { exprs = a.enumerated().map { ("thresholds.\(key)[\($0)]", $1) } }
+            else { exprs = [("thresholds.\(key)", o[key]!)] }
+            for (path, e) in exprs {
+                guard case .string(let text) = e else { r.fail(path, "expected a string like \"< 500\", got \(e.typeName) \(e.brief)"); continue }
+                do { out.append(try Threshold.parse(metric: key, expression: text)) } catch { r.fail(path, "\(error)") }
+            }
+        }
+        return out
     }
 
     static func parseSLO(_ value: JSONValue?, _ r: inout ScenarioReader) -> SLO {

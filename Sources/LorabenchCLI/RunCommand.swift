@@ -102,6 +102,10 @@ struct RunCommand: AsyncParsableCommand {
             print(TerminalReport.render(outcome.summary, resultsDir: outcome.directory))
         }
         if outcome.summary.run.interrupted { return LorabenchExit.aborted }
+        if !outcome.summary.thresholdsPassed {
+            if !quiet { Console.error("thresholds failed: " + outcome.summary.thresholds.filter { !$0.passed }.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
+            return LorabenchExit.thresholdsFailed
+        }
         return LorabenchExit.ok
     }
 }

@@ -45,13 +45,14 @@ public final class RunRecorder {
     }
 
     /// Writes the final files: closes both CSVs (renamed into place) and writes summary.json atomically.
-    public func finish(run: RunSummary.Run, scenario: JSONValue, dropped: Int, interrupted: Int) throws -> RunSummary {
+    public func finish(run: RunSummary.Run, scenario: JSONValue, thresholds: [Threshold], dropped: Int, interrupted: Int) throws -> RunSummary {
         if interval.requests > 0 { closeInterval(activeVUs: 0) }
         aggregate.dropped = dropped
         aggregate.interrupted = interrupted
         try requestsCSV.finish()
         try timeseriesCSV.finish()
-        let summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
+        var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
+        summary.thresholds = thresholds.map { $0.evaluate(summary) }
         try AtomicFile.write(try summary.encoded(), to: directory + "/summary.json")
         return summary
     }

@@ -98,9 +98,14 @@ public struct RunSummary: Codable, Sendable {
     public var adapters: [AdapterRow]
     /// Raw counts and histograms: what `merge` and `compare` work from.
     public var aggregate: Aggregate
+    /// Threshold outcomes, in scenario order; empty when the scenario sets none.
+    public var thresholds: [ThresholdResult] = []
+
+    /// True unless a threshold failed.
+    public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
 
     enum CodingKeys: String, CodingKey {
-        case schema, run, scenario, slo, requests, throughput, metrics, adapters, aggregate
+        case schema, run, scenario, slo, requests, throughput, metrics, adapters, aggregate, thresholds
         case outputTokens = "output_tokens", outputTokensSource = "output_tokens_source"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
     }
@@ -139,6 +144,24 @@ public struct RunSummary: Codable, Sendable {
                               ttft: s.ttft.summary, coldTTFT: s.coldTTFT.summary, warmTTFT: s.warmTTFT.summary,
                               tpot: s.tpot.summary, e2e: s.e2e.summary)
         }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try c.decode(String.self, forKey: .schema)
+        run = try c.decode(Run.self, forKey: .run)
+        scenario = try c.decode(JSONValue.self, forKey: .scenario)
+        slo = try c.decode(SLO.self, forKey: .slo)
+        requests = try c.decode(Requests.self, forKey: .requests)
+        throughput = try c.decode(Throughput.self, forKey: .throughput)
+        outputTokens = try c.decode(Int.self, forKey: .outputTokens)
+        outputTokensSource = try c.decode(String.self, forKey: .outputTokensSource)
+        metrics = try c.decode([String: MetricSummary].self, forKey: .metrics)
+        coldTTFT = try c.decode(MetricSummary.self, forKey: .coldTTFT)
+        warmTTFT = try c.decode(MetricSummary.self, forKey: .warmTTFT)
+        adapters = try c.decode([AdapterRow].self, forKey: .adapters)
+        aggregate = try c.decode(Aggregate.self, forKey: .aggregate)
+        thresholds = try c.decodeIfPresent([ThresholdResult].self, forKey: .thresholds) ?? []
     }
 
     /// Pretty, key-sorted JSON bytes.

@@ -50,6 +50,13 @@ public enum TerminalReport {
             }
             if rows.count > maxAdapterRows { out.append("  … \(rows.count - maxAdapterRows) more adapters in summary.json") }
         }
+        if !s.thresholds.isEmpty {
+            out.append("")
+            for t in s.thresholds {
+                let actual = t.actual.map { fmt($0) } ?? "no data"
+                out.append("  \(t.passed ? "✓" : "✗") \(t.metric) \(t.expression)   (actual \(actual))")
+            }
+        }
         if let dir = resultsDir {
             out.append("")
             line("results", dir)
