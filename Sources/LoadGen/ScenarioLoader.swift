@@ -43,7 +43,8 @@ public enum ScenarioLoader {
         return scenario
     }
 
-    static func readFile(_ path: String) throws -> Data {
+    /// Reads a scenario file with the checks every command wants (exists, not a folder, size limit, UTF-8).
+    public static func readFile(_ path: String) throws -> Data {
         func fail(_ m: String) -> ScenarioError { ScenarioError(file: path, issues: [ScenarioIssue(path: "", message: m)]) }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw fail("no such file") }

@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
         if code != LorabenchExit.ok { throw code }
     }
 
-    /// The whole command, callable in-process by tests and by `sweep`; returns the exit code.
+    /// The whole command, callable in-process by tests; returns the exit code.
     static func execute(scenarioPath: String, overrides: [String], out: String?, resultsRoot: String,
                         quiet: Bool, progress: Bool, environment: [String: String] = ProcessInfo.processInfo.environment,
                         onStart: (@Sendable (Runner) -> Void)? = nil) async -> ExitCode {
@@ -48,18 +48,25 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("\(error)")
             return LorabenchExit.invalidConfig
         }
+        return await perform(s, file: scenarioPath, out: out, resultsRoot: resultsRoot, quiet: quiet, progress: progress,
+                             environment: environment, onStart: onStart).code
+    }
+
+    /// One validated scenario, run end to end (embedded simulator, signals, report, exit code); `sweep` runs cells with it.
+    static func perform(_ s: Scenario, file scenarioPath: String, out: String?, resultsRoot: String, quiet: Bool, progress: Bool,
+                        environment: [String: String], onStart: (@Sendable (Runner) -> Void)? = nil) async -> (code: ExitCode, outcome: RunOutcome?) {
         var token: String?
         if let name = s.target.authEnv {
             guard let t = environment[name], !t.isEmpty else {
                 Console.error("\(scenarioPath): target.auth_env names \(name), but that environment variable is not set")
-                return LorabenchExit.invalidConfig
+                return (LorabenchExit.invalidConfig, nil)
             }
             token = t
         }
         let target: EmbeddedTarget
         do { target = try await EmbeddedTarget.start(s, file: scenarioPath) } catch {
             Console.error("cannot start the embedded simulator: \(error)")
-            return LorabenchExit.runError
+            return (LorabenchExit.runError, nil)
         }
         var options = RunOptions()
         options.outDir = out
@@ -88,12 +95,12 @@ struct RunCommand: AsyncParsableCommand {
         } catch let e as RunError {
             await target.stop()
             Console.error(e.description)
-            if case .interruptedBeforeStart = e { return LorabenchExit.aborted }
-            return LorabenchExit.runError
+            if case .interruptedBeforeStart = e { return (LorabenchExit.aborted, nil) }
+            return (LorabenchExit.runError, nil)
         } catch {
             await target.stop()
             Console.error("\(error)")
-            return LorabenchExit.runError
+            return (LorabenchExit.runError, nil)
         }
         await target.stop()
         if quiet {
@@ -101,11 +108,11 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             print(TerminalReport.render(outcome.summary, resultsDir: outcome.directory))
         }
-        if outcome.summary.run.interrupted { return LorabenchExit.aborted }
+        if outcome.summary.run.interrupted { return (LorabenchExit.aborted, outcome) }
         if !outcome.summary.thresholdsPassed {
             if !quiet { Console.error("thresholds failed: " + outcome.summary.thresholds.filter { !$0.passed }.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
-            return LorabenchExit.thresholdsFailed
+            return (LorabenchExit.thresholdsFailed, outcome)
         }
-        return LorabenchExit.ok
+        return (LorabenchExit.ok, outcome)
     }
 }

@@ -47,7 +47,7 @@ public final class CSVLineWriter {
         guard rename(tmpPath, path) == 0 else { throw ResultWriteError(path: path, reason: String(cString: strerror(errno))) }
     }
 
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -65,11 +65,15 @@ public enum TerminalReport {
         return out.joined(separator: "\n")
     }
 
-    static func fmt(_ v: Double) -> String {
+    /// Numbers as reports print them: integers bare, others with two decimals (one past 100).
+    public static func fmt(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e12 { return String(Int64(v)) }
         return String(format: abs(v) >= 100 ? "%.1f" : "%.2f", v)
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+    /// Right-aligns text in a column of width `n` (for tables other reporters print).
+    public static func lpadPublic(_ s: String, _ n: Int) -> String { lpad(s, n) }
+
     static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 }

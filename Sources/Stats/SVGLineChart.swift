@@ -1,0 +1,76 @@
+import Foundation
+
+/// A small self-contained SVG line chart (categorical x axis, linear y from 0), for sweep results people look at.
+public struct SVGLineChart {
+    public struct Series {
+        public var name: String
+        public var points: [(Double, Double)]
+        public var dashed: Bool
+        public init(name: String, points: [(Double, Double)], dashed: Bool) { self.name = name; self.points = points; self.dashed = dashed }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    /// The x values, shown evenly spaced in this order.
+    public var xCategories: [Double]
+    public var series: [Series]
+
+    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+    public func render() -> String {
+        let w = 760.0, h = 440.0, left = 70.0, right = 200.0, top = 40.0, bottom = 60.0
+        let plotW = w - left - right, plotH = h - top - bottom
+        let maxY = niceCeiling(series.flatMap { $0.points.map(\.1) }.max() ?? 1)
+        func x(_ v: Double) -> Double {
+            guard let i = xCategories.firstIndex(of: v) else { return left }
+            return xCategories.count == 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(xCategories.count - 1)
+        }
+        func y(_ v: Double) -> Double { top + plotH * (1 - v / maxY) }
+        var s = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="sans-serif" font-size="12">
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="\(left)" y="22" font-size="15" font-weight="bold">\(escape(title))</text>
+
+        """
+        for k in 0...5 {
+            let v = maxY * Double(k) / 5
+            s += "<line x1=\"\(left)\" y1=\"\(f(y(v)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(v)))\" stroke=\"#e5e5e5\"/>\n"
+            s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(TerminalReport.fmt(v))</text>\n"
+        }
+        for c in xCategories {
+            s += "<text x=\"\(f(x(c)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(TerminalReport.fmt(c))</text>\n"
+        }
+        s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
+        s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(h - 18))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        s += "<text transform=\"translate(18 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        var colourIndex: [String: Int] = [:]
+        for (i, ser) in series.enumerated() {
+            let base = ser.name.replacingOccurrences(of: " p50", with: "").replacingOccurrences(of: " p95", with: "")
+            let ci = colourIndex[base] ?? colourIndex.count
+            colourIndex[base] = ci
+            let colour = Self.palette[ci % Self.palette.count]
+            let pts = ser.points.map { "\(f(x($0.0))),\(f(y($0.1)))" }.joined(separator: " ")
+            s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(ser.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(pts)\"/>\n"
+            for p in ser.points { s += "<circle cx=\"\(f(x(p.0)))\" cy=\"\(f(y(p.1)))\" r=\"3\" fill=\"\(colour)\"/>\n" }
+            let ly = top + 16 * Double(i)
+            s += "<line x1=\"\(left + plotW + 15)\" y1=\"\(f(ly))\" x2=\"\(left + plotW + 40)\" y2=\"\(f(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(ser.dashed ? " stroke-dasharray=\"6 4\"" : "")/>\n"
+            s += "<text x=\"\(left + plotW + 46)\" y=\"\(f(ly + 4))\">\(escape(ser.name))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    private func niceCeiling(_ v: Double) -> Double {
+        guard v > 0 else { return 1 }
+        let mag = pow(10, floor(log10(v)))
+        for m in [1.0, 2, 2.5, 5, 10] where m * mag >= v { return m * mag }
+        return 10 * mag
+    }
+
+    private func escape(_ t: String) -> String {
+        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

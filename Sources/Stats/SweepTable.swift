@@ -1,0 +1,127 @@
+import Foundation
+
+/// One cell of a sweep: the grid coordinates and the headline numbers of its run.
+public struct SweepRow: Codable, Sendable, Equatable {
+    public var cell: String
+    public var adapters: Int
+    public var concurrency: Int?
+    public var rate: Double?
+    public var requests: Int
+    public var errors: Int
+    public var errorRate: Double
+    public var dropped: Int
+    public var ttftP50: Double
+    public var ttftP95: Double
+    public var ttftP99: Double
+    public var coldTTFTP50: Double?
+    public var warmTTFTP50: Double
+    public var tpotP50: Double
+    public var e2eP95: Double
+    public var outputTokensPerSecond: Double
+    public var requestsPerSecond: Double
+    public var goodput: Double?
+    public var goodputFraction: Double?
+    /// Results folder of the cell, relative to the sweep folder.
+    public var directory: String
+
+    enum CodingKeys: String, CodingKey {
+        case cell, adapters, concurrency, rate, requests, errors, dropped, goodput, directory
+        case errorRate = "error_rate", ttftP50 = "ttft_p50_ms", ttftP95 = "ttft_p95_ms", ttftP99 = "ttft_p99_ms"
+        case coldTTFTP50 = "cold_ttft_p50_ms", warmTTFTP50 = "warm_ttft_p50_ms", tpotP50 = "tpot_p50_ms", e2eP95 = "e2e_p95_ms"
+        case outputTokensPerSecond = "output_tokens_per_s", requestsPerSecond = "requests_per_s", goodputFraction = "goodput_fraction"
+    }
+
+    public init(cell: String, adapters: Int, concurrency: Int?, rate: Double?, summary s: RunSummary, directory: String) {
+        self.cell = cell; self.adapters = adapters; self.concurrency = concurrency; self.rate = rate
+        requests = s.requests.succeeded + s.requests.failed
+        errors = s.requests.failed
+        errorRate = s.requests.errorRate
+        dropped = s.requests.dropped
+        let ttft = s.metrics["ttft"]
+        ttftP50 = ttft?.p50 ?? 0; ttftP95 = ttft?.p95 ?? 0; ttftP99 = ttft?.p99 ?? 0
+        coldTTFTP50 = s.coldTTFT.count > 0 ? s.coldTTFT.p50 : nil
+        warmTTFTP50 = s.warmTTFT.p50
+        tpotP50 = s.metrics["tpot"]?.p50 ?? 0
+        e2eP95 = s.metrics["e2e"]?.p95 ?? 0
+        outputTokensPerSecond = s.throughput.outputTokenThroughput
+        requestsPerSecond = s.throughput.requestThroughput
+        goodput = s.throughput.goodput
+        goodputFraction = s.throughput.goodputFraction
+        self.directory = directory
+    }
+
+    public static let csvHeader = ["cell", "adapters", "concurrency", "rate", "requests", "errors", "error_rate", "dropped",
+                                   "ttft_p50_ms", "ttft_p95_ms", "ttft_p99_ms", "cold_ttft_p50_ms", "warm_ttft_p50_ms", "tpot_p50_ms",
+                                   "e2e_p95_ms", "output_tokens_per_s", "requests_per_s", "goodput", "goodput_fraction", "directory"]
+
+    public var csvFields: [String] {
+        func d(_ v: Double?) -> String { v.map { TerminalReport.fmt($0) } ?? "" }
+        return [cell, String(adapters), concurrency.map(String.init) ?? "", d(rate), String(requests), String(errors), d(errorRate),
+                String(dropped), d(ttftP50), d(ttftP95), d(ttftP99), d(coldTTFTP50), d(warmTTFTP50), d(tpotP50), d(e2eP95),
+                d(outputTokensPerSecond), d(requestsPerSecond), d(goodput), d(goodputFraction), directory]
+    }
+}
+
+/// sweep.json: every cell's row plus, with `--until-slo`, the capacity found per adapter count.
+public struct SweepReport: Codable, Sendable {
+    public static let schema = "lorabench.sweep/v1"
+    public var schema = SweepReport.schema
+    public var scenarioName: String
+    /// "concurrency" or "rate": the load axis.
+    public var loadAxis: String
+    public var rows: [SweepRow]
+    /// Highest load meeting the SLOs, per adapter count (only with `--until-slo`).
+    public var capacity: [String: Double]
+    public var complete: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case schema, rows, capacity, complete
+        case scenarioName = "scenario_name", loadAxis = "load_axis"
+    }
+
+    public init(scenarioName: String, loadAxis: String, rows: [SweepRow], capacity: [String: Double], complete: Bool) {
+        self.scenarioName = scenarioName; self.loadAxis = loadAxis; self.rows = rows; self.capacity = capacity; self.complete = complete
+    }
+
+    /// Writes sweep.json, sweep.csv and the two SVG charts into `dir`, each atomically.
+    public func write(to dir: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try enc.encode(self), to: dir + "/sweep.json")
+        var csv = SweepRow.csvHeader.joined(separator: ",") + "\n"
+        for r in rows { csv += r.csvFields.map(CSVLineWriter.escape).joined(separator: ",") + "\n" }
+        try AtomicFile.write(Data(csv.utf8), to: dir + "/sweep.csv")
+        try AtomicFile.write(Data(ttftChart().utf8), to: dir + "/ttft-vs-adapters.svg")
+        try AtomicFile.write(Data(throughputChart().utf8), to: dir + "/throughput-vs-load.svg")
+    }
+
+    private func load(_ r: SweepRow) -> Double { loadAxis == "rate" ? (r.rate ?? 0) : Double(r.concurrency ?? 0) }
+    private var loadName: String { loadAxis == "rate" ? "rate" : "concurrency" }
+
+    /// TTFT p50 (solid) and p95 (dashed) against adapter count, one colour per load level.
+    public func ttftChart() -> String {
+        let loads = Array(Set(rows.map(load))).sorted()
+        let adapters = Array(Set(rows.map(\.adapters))).sorted()
+        var series: [SVGLineChart.Series] = []
+        for l in loads {
+            let cells = rows.filter { load($0) == l }.sorted { $0.adapters < $1.adapters }
+            let name = "\(loadName) \(TerminalReport.fmt(l))"
+            series.append(.init(name: name + " p50", points: cells.map { (Double($0.adapters), $0.ttftP50) }, dashed: false))
+            series.append(.init(name: name + " p95", points: cells.map { (Double($0.adapters), $0.ttftP95) }, dashed: true))
+        }
+        return SVGLineChart(title: "TTFT vs adapter count (\(scenarioName))", xLabel: "adapters (0 = base model)", yLabel: "TTFT (ms)",
+                            xCategories: adapters.map(Double.init), series: series).render()
+    }
+
+    /// Output tokens/s against load, one line per adapter count.
+    public func throughputChart() -> String {
+        let loads = Array(Set(rows.map(load))).sorted()
+        let adapters = Array(Set(rows.map(\.adapters))).sorted()
+        let series = adapters.map { a in
+            SVGLineChart.Series(name: "\(a) adapters", points: rows.filter { $0.adapters == a }.sorted { load($0) < load($1) }
+                .map { (load($0), $0.outputTokensPerSecond) }, dashed: false)
+        }
+        return SVGLineChart(title: "Output tokens/s vs \(loadName) (\(scenarioName))", xLabel: loadName, yLabel: "output tokens/s",
+                            xCategories: loads, series: series).render()
+    }
+}
