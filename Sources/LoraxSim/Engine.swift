@@ -15,6 +15,8 @@ protocol ResponseSink: AnyObject {
     func sinkStartStream(headers: HTTPHeaders)
     /// Writes and flushes one body chunk.
     func sinkWrite(_ buffer: ByteBuffer)
+    /// Writes and flushes bytes already framed as a chunk, bypassing the HTTP pipeline (the per-token path).
+    func sinkWriteFramed(_ buffer: ByteBuffer)
     /// Ends the chunked body; the connection stays open for reuse.
     func sinkEnd()
     /// Sends a complete (non-stream) response.
@@ -142,10 +144,11 @@ final class Engine: @unchecked Sendable {
     private var errScratch: [UInt64] = []
     private var sweepTask: RepeatedTask?
     private var stopped = false
+    private let traceSteps = getenv("LORAXSIM_TRACE") != nil
 
     private let keepAliveNanos: UInt64
     private let stallNanos: UInt64
-    private static let keepAliveComment = ByteBuffer(string: ":\n\n")
+    private static let keepAliveComment = Vocab.chunkFramed(":\n\n")
     private static let brokenEvent = ByteBuffer(string: "data: {broken\n\n")
 
     init(loop: EventLoop, config: SimConfig) {
@@ -469,6 +472,7 @@ final class Engine: @unchecked Sendable {
     private func endStep() {
         guard !stopped else { stepScheduled = false; return }
         let planned = plannedEnd
+        let fired = monoNanos()
         errScratch.removeAll(keepingCapacity: true)
         var tokens = 0
         var anyDone = false
@@ -479,9 +483,10 @@ final class Engine: @unchecked Sendable {
         }
         if anyDone { batch.removeAll(where: { $0.state == .done }) }
         errScratch.withUnsafeBufferPointer { buf in
-            shared.stepDone(tokens: tokens, schedErrors: buf, prefill: stepHadPrefill, inFlight: inFlight, queued: waitingLive,
+            shared.stepDone(lateness: fired > planned ? (fired - planned) / 1000 : 0, tokens: tokens, schedErrors: buf, prefill: stepHadPrefill, inFlight: inFlight, queued: waitingLive,
                             batch: runningCount, batchTokens: batchTokens, loaded: readyAdapters.count)
         }
+        if traceSteps { let e = monoNanos(); print("STEP planned=\(planned/1000) late_us=\((fired &- planned)/1000) proc_us=\((e - fired)/1000) batch=\(runningCount) waiting=\(waitingLive)") }
         // The next step starts when this one was planned to end, so lateness never accumulates.
         startStep(at: planned)
     }
@@ -531,9 +536,9 @@ final class Engine: @unchecked Sendable {
                 r.sink?.sinkEnd()
             } else {
                 switch r.spec.flavor {
-                case .native: r.sink?.sinkWrite(vocab.nativeEvents[wordIndex])
-                case .chat: r.sink?.sinkWrite(vocab.chatEvents[wordIndex])
-                case .completions: r.sink?.sinkWrite(vocab.completionEvents[wordIndex])
+                case .native: r.sink?.sinkWriteFramed(vocab.nativeEvents[wordIndex])
+                case .chat: r.sink?.sinkWriteFramed(vocab.chatEvents[wordIndex])
+                case .completions: r.sink?.sinkWriteFramed(vocab.completionEvents[wordIndex])
                 }
             }
         }
@@ -604,7 +609,7 @@ final class Engine: @unchecked Sendable {
         var n = 0
         for r in live.values where now &- r.lastWriteNanos >= keepAliveNanos {
             r.lastWriteNanos = now
-            r.sink?.sinkWrite(Engine.keepAliveComment)
+            r.sink?.sinkWriteFramed(Engine.keepAliveComment)
             n += 1
         }
         if n > 0 { shared.keepAlives(n) }

@@ -93,6 +93,11 @@ public struct SimStats: Codable, Sendable, Equatable {
     public var schedulingErrorP999Micros: UInt64
     /// Maximum of the same.
     public var schedulingErrorMaxMicros: UInt64
+    /// 99th percentile of how late each engine step's timer fired (before any write); the rest of
+    /// the scheduling error is the fan-out of writing one step's events to many sockets.
+    public var stepLatenessP99Micros: UInt64
+    /// Maximum of the same.
+    public var stepLatenessMaxMicros: UInt64
 
     enum CodingKeys: String, CodingKey {
         case requests, succeeded, failed, dropped
@@ -105,6 +110,8 @@ public struct SimStats: Codable, Sendable, Equatable {
         case schedulingErrorP99Micros = "scheduling_error_p99_micros"
         case schedulingErrorP999Micros = "scheduling_error_p999_micros"
         case schedulingErrorMaxMicros = "scheduling_error_max_micros"
+        case stepLatenessP99Micros = "step_lateness_p99_micros"
+        case stepLatenessMaxMicros = "step_lateness_max_micros"
     }
 }
 
@@ -199,6 +206,7 @@ final class SharedState: @unchecked Sendable {
     private var recordStart = 0  // ring start once full
     private var stats: SimStats
     private var schedErr = MicrosHistogram()
+    private var stepLate = MicrosHistogram()
     private var failures: [String: UInt64] = [:]
     private var requestCount: UInt64 = 0
     private var successCount: UInt64 = 0
@@ -225,7 +233,7 @@ final class SharedState: @unchecked Sendable {
         SimStats(requests: 0, succeeded: 0, failed: 0, dropped: 0, inFlight: 0, queued: 0, batchSize: 0, tokensWritten: 0,
                  steps: 0, loadedAdapters: 0, adapterLoads: 0, adapterEvictions: 0, coldRequests: 0, keepAlivesWritten: 0,
                  schedulingErrorSamples: 0, schedulingErrorP50Micros: 0, schedulingErrorP99Micros: 0,
-                 schedulingErrorP999Micros: 0, schedulingErrorMaxMicros: 0)
+                 schedulingErrorP999Micros: 0, schedulingErrorMaxMicros: 0, stepLatenessP99Micros: 0, stepLatenessMaxMicros: 0)
     }
 
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
@@ -243,6 +251,7 @@ final class SharedState: @unchecked Sendable {
             stats = SharedState.zeroStats()
             (stats.inFlight, stats.queued, stats.batchSize, stats.loadedAdapters) = live
             schedErr = MicrosHistogram()
+            stepLate = MicrosHistogram()
             failures = [:]
             requestCount = 0
             successCount = 0
@@ -293,9 +302,10 @@ final class SharedState: @unchecked Sendable {
     }
 
     /// Per-step gauges and counters.
-    func stepDone(tokens: Int, schedErrors: UnsafeBufferPointer<UInt64>, prefill: Bool, inFlight: Int, queued: Int, batch: Int, batchTokens: Int, loaded: Int) {
+    func stepDone(lateness: UInt64, tokens: Int, schedErrors: UnsafeBufferPointer<UInt64>, prefill: Bool, inFlight: Int, queued: Int, batch: Int, batchTokens: Int, loaded: Int) {
         withLock {
             stats.steps += 1
+            stepLate.record(lateness)
             stats.tokensWritten += tokens
             for e in schedErrors { schedErr.record(e) }
             batchInferenceCount["decode", default: 0] += 1
@@ -335,6 +345,8 @@ final class SharedState: @unchecked Sendable {
             s.schedulingErrorP99Micros = schedErr.percentile(99)
             s.schedulingErrorP999Micros = schedErr.percentile(99.9)
             s.schedulingErrorMaxMicros = schedErr.max
+            s.stepLatenessP99Micros = stepLate.percentile(99)
+            s.stepLatenessMaxMicros = stepLate.max
             return s
         }
     }

@@ -2,6 +2,16 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
+/// Sits first in the pipeline (next to the socket) so pre-framed chunks written through its context
+/// skip the HTTP encoder and every other handler; it forwards everything else untouched.
+/// Loop-confined like every handler.
+final class RawWriter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    private(set) var context: ChannelHandlerContext?
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+}
+
 /// One HTTP/1.1 connection: buffers a bounded request body, routes it, and is the `ResponseSink`
 /// the engine streams into.
 ///
@@ -20,7 +30,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
     private var keepAlive = true
     private var current: SimRequest?
 
-    init(engine: Engine) { self.engine = engine }
+    private let raw: RawWriter
+
+    init(engine: Engine, raw: RawWriter) {
+        self.engine = engine
+        self.raw = raw
+    }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -194,6 +209,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
     func sinkWrite(_ buffer: ByteBuffer) {
         guard let context else { return }
         context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    func sinkWriteFramed(_ buffer: ByteBuffer) {
+        // Only valid between a chunked head and its end, which the engine guarantees.
+        raw.context?.writeAndFlush(NIOAny(buffer), promise: nil)
     }
 
     func sinkEnd() {

@@ -49,8 +49,10 @@ public final class LoraxSimServer: Sendable {
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let raw = RawWriter()
+                        try channel.pipeline.syncOperations.addHandler(raw)
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(HTTPHandler(engine: engine))
+                        try channel.pipeline.syncOperations.addHandler(HTTPHandler(engine: engine, raw: raw))
                     }
                 }
                 .bind(host: host, port: port)
