@@ -21,7 +21,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let engine: Engine
+    private let engine: Frontend
     private var config: SimConfig { engine.config }
     private var context: ChannelHandlerContext?
     private var head: HTTPRequestHead?
@@ -32,7 +32,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
 
     private let raw: RawWriter
 
-    init(engine: Engine, raw: RawWriter) {
+    init(engine: Frontend, raw: RawWriter) {
         self.engine = engine
         self.raw = raw
     }

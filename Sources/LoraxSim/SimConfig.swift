@@ -56,6 +56,9 @@ public struct SimConfig: Codable, Sendable, Equatable {
     public var unsetMaxNewTokensCap: Int
     /// Keep every token's write time in the ground truth (`tokenMicros`); off saves memory.
     public var recordTokenTimes: Bool
+    /// Independent LoRAX replicas behind the gateway, each with its own batch, adapters and loader;
+    /// requests go to the replica with the fewest in flight. Limits such as max_concurrent_requests are per replica.
+    public var replicas: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, seed
@@ -81,6 +84,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         case maxBodyBytes = "max_body_bytes"
         case unsetMaxNewTokensCap = "unset_max_new_tokens_cap"
         case recordTokenTimes = "record_token_times"
+        case replicas
     }
 
     /// The default profile: assumptions for one A100-80GB serving a 7B model (see docs/simulator.md).
@@ -109,6 +113,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         maxBodyBytes = 1 << 20
         unsetMaxNewTokensCap = 256
         recordTokenTimes = true
+        replicas = 1
     }
 
     /// Names accepted by `profile(_:)` and the `"profile"` key.
@@ -145,6 +150,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
             c.maxActiveAdapters = 1024
             c.adapterLoadMs = 50
             c.recordTokenTimes = false
+            c.replicas = 16
         default:
             throw SimConfigError(problems: ["profile: unknown profile \"\(name)\" (known: \(profileNames.joined(separator: ", ")))"])
         }
@@ -222,6 +228,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         positive(maxActiveAdapters, .maxActiveAdapters)
         positive(maxBodyBytes, .maxBodyBytes)
         positive(unsetMaxNewTokensCap, .unsetMaxNewTokensCap)
+        positive(replicas, .replicas)
         if !(tokensPerWord > 0) || !tokensPerWord.isFinite { p.append("$.tokens_per_word: must be > 0") }
         for (v, k) in [(prefillBaseMs, CodingKeys.prefillBaseMs), (prefillPerTokenMs, .prefillPerTokenMs), (decodeBaseMs, .decodeBaseMs),
                        (decodePerSequenceMs, .decodePerSequenceMs), (decodePerAdapterMs, .decodePerAdapterMs),
