@@ -143,6 +143,7 @@ final class Engine: @unchecked Sendable {
     private var errScratch: [UInt64] = []
     private var sweepTask: RepeatedTask?
     private var stopped = false
+    private var jitterRng: SplitMix64
     private let traceSteps = getenv("LORAXSIM_TRACE") != nil
 
     private let keepAliveNanos: UInt64
@@ -158,6 +159,7 @@ final class Engine: @unchecked Sendable {
         self.config = config
         self.shared = shared
         self.index = index
+        jitterRng = SplitMix64(seed: config.seed ^ (0x7177 &+ UInt64(index)))
         keepAliveNanos = UInt64(config.keepAliveSeconds * 1e9)
         stallNanos = UInt64(config.faults.stallMs * 1e6)
         adapters[""] = baseAdapter
@@ -399,10 +401,11 @@ final class Engine: @unchecked Sendable {
         var costMs = config.decodeBaseMs + config.decodePerSequenceMs * Double(runningCount)
             + config.decodePerAdapterMs * Double(distinctAdapters)
         if admitted > 0 { costMs += config.prefillBaseMs + config.prefillPerTokenMs * Double(prefillTokens) }
+        if config.stepJitter > 0 { costMs *= 1 + config.stepJitter * (2 * jitterRng.unit() - 1) }
         stepHadPrefill = admitted > 0
         plannedEnd = start &+ UInt64(max(0, costMs) * 1e6)
         stepScheduled = true
-        let delta = Int64(bitPattern: plannedEnd &- monoNanos())
+        let delta = Int64(bitPattern: plannedEnd &- monoNanos()) - Int64(config.timerLeadMicros) * 1000
         loop.scheduleTask(deadline: .now() + .nanoseconds(delta)) { [self] in
             self.endStep()
         }
@@ -444,7 +447,9 @@ final class Engine: @unchecked Sendable {
     private func endStep() {
         guard !stopped else { stepScheduled = false; return }
         let planned = plannedEnd
-        let fired = monoNanos()
+        var fired = monoNanos()
+        // Woken early on purpose (timerLeadMicros): spin to the planned instant.
+        while fired < planned && config.timerLeadMicros > 0 { fired = monoNanos() }
         errScratch.removeAll(keepingCapacity: true)
         var tokens = 0
         var anyDone = false
