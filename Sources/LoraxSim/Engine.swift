@@ -15,6 +15,8 @@ protocol ResponseSink: AnyObject {
     func sinkStartStream(headers: HTTPHeaders)
     /// Writes and flushes one body chunk.
     func sinkWrite(_ buffer: ByteBuffer)
+    /// Writes and flushes bytes already framed as a chunk, bypassing the HTTP pipeline (the per-token path).
+    func sinkWriteFramed(_ buffer: ByteBuffer)
     /// Ends the chunked body; the connection stays open for reuse.
     func sinkEnd()
     /// Sends a complete (non-stream) response.
@@ -85,6 +87,8 @@ final class SimRequest {
     var stallDone = false
     var cold = false
     weak var sink: ResponseSink?
+    /// The replica that owns this request.
+    weak var engine: Engine?
     var lastWriteNanos: UInt64
 
     init(spec: GenerationSpec, adapter: AdapterState, maxNew: Int, genLimit: Int, eosAtLimit: Bool, arrival: UInt64, seed: UInt64, recordTimes: Bool) {
@@ -135,24 +139,27 @@ final class Engine: @unchecked Sendable {
     private var plannedEnd: UInt64 = 0
     private var stepHadPrefill = false
     private var arrivals: UInt64 = 0
-    private var faultCounter: UInt64 = 0
-    private var faultRng: SplitMix64
-    private var idCounter: UInt64 = 0
     private var live: [ObjectIdentifier: SimRequest] = [:]
     private var errScratch: [UInt64] = []
     private var sweepTask: RepeatedTask?
     private var stopped = false
+    private var jitterRng: SplitMix64
+    private let traceSteps = getenv("LORAXSIM_TRACE") != nil
 
     private let keepAliveNanos: UInt64
     private let stallNanos: UInt64
-    private static let keepAliveComment = ByteBuffer(string: ":\n\n")
+    private static let keepAliveComment = Vocab.chunkFramed(":\n\n")
     private static let brokenEvent = ByteBuffer(string: "data: {broken\n\n")
 
-    init(loop: EventLoop, config: SimConfig) {
+    /// This engine's index among the replicas (gauges are kept per replica).
+    let index: Int
+
+    init(loop: EventLoop, config: SimConfig, shared: SharedState, index: Int) {
         self.loop = loop
         self.config = config
-        shared = SharedState(config: config)
-        faultRng = SplitMix64(seed: config.seed ^ 0xFA17)
+        self.shared = shared
+        self.index = index
+        jitterRng = SplitMix64(seed: config.seed ^ (0x7177 &+ UInt64(index)))
         keepAliveNanos = UInt64(config.keepAliveSeconds * 1e9)
         stallNanos = UInt64(config.faults.stallMs * 1e6)
         adapters[""] = baseAdapter
@@ -175,29 +182,16 @@ final class Engine: @unchecked Sendable {
         sweepTask = nil
     }
 
-    /// Clears ground truth, counters and the fault sequence (so `every` counts restart at 1).
-    func reset() {
-        loop.assertInEventLoop()
-        shared.reset()
-        faultCounter = 0
-        faultRng = SplitMix64(seed: config.seed ^ 0xFA17)
-    }
-
-    /// A fresh request id when the client sent no x-request-id.
-    func nextRequestID() -> String {
-        idCounter += 1
-        return "sim-\(idCounter)"
-    }
-
     // MARK: admission
 
-    /// Handles a parsed generation request end to end: faults, overload, validation, queueing.
+    /// Requests queued or running on this replica.
+    var load: Int { inFlight }
+
+    /// Handles a parsed generation request end to end: the drawn fault, overload, validation, queueing.
     @discardableResult
-    func handle(_ spec: GenerationSpec, sink: ResponseSink) -> SimRequest? {
+    func handle(_ spec: GenerationSpec, sink: ResponseSink, fault: SimFaultKind?) -> SimRequest? {
         loop.assertInEventLoop()
-        shared.countRequest()
         arrivals += 1
-        let fault = drawFault()
         if fault == .httpError {
             var h = baseHeaders(spec)
             h.add(name: "content-type", value: "application/json")
@@ -235,7 +229,8 @@ final class Engine: @unchecked Sendable {
         let genLimit = capped ? config.unsetMaxNewTokensCap : maxNew
         let req = SimRequest(spec: spec, adapter: adapter(named: spec.adapter), maxNew: maxNew, genLimit: genLimit,
                              eosAtLimit: capped || spec.maxNewTokens == nil, arrival: arrivals,
-                             seed: config.seed &+ arrivals &* 0x9E37_79B9, recordTimes: config.recordTokenTimes)
+                             seed: config.seed &+ UInt64(index) &* 0x5851_F42D &+ arrivals &* 0x9E37_79B9, recordTimes: config.recordTokenTimes)
+        req.engine = self
         req.sink = sink
         req.fault = fault
         req.faultAfter = genLimit / 2
@@ -266,24 +261,6 @@ final class Engine: @unchecked Sendable {
         guard req.state != .done else { return }
         leave(req)
         finishRecord(req, status: 499, errorType: nil, finish: nil, failure: "dropped")
-    }
-
-    private func drawFault() -> SimFaultKind? {
-        faultCounter += 1
-        let f = config.faults
-        let n = faultCounter
-        let table: [(SimFaultKind, Double, Int)] = [
-            (.httpError, f.httpErrorRate, f.httpErrorEvery), (.streamError, f.streamErrorRate, f.streamErrorEvery),
-            (.disconnect, f.disconnectRate, f.disconnectEvery), (.incomplete, f.incompleteRate, f.incompleteEvery),
-            (.malformed, f.malformedRate, f.malformedEvery), (.stall, f.stallRate, f.stallEvery),
-        ]
-        var chosen: SimFaultKind?
-        for (kind, rate, every) in table {
-            // Draw for every rate so the sequence does not depend on which faults fired before.
-            let hit = (every > 0 && n % UInt64(every) == 0) || (rate > 0 && faultRng.unit() < rate)
-            if hit && chosen == nil { chosen = kind }
-        }
-        return chosen
     }
 
     private func adapter(named name: String) -> AdapterState {
@@ -418,16 +395,17 @@ final class Engine: @unchecked Sendable {
         }
         if runningCount == 0 {
             stepScheduled = false
-            shared.gauges(inFlight: inFlight, queued: waitingLive, batch: 0, loaded: readyAdapters.count)
+            shared.gauges(index, inFlight: inFlight, queued: waitingLive, batch: 0, loaded: readyAdapters.count)
             return
         }
         var costMs = config.decodeBaseMs + config.decodePerSequenceMs * Double(runningCount)
             + config.decodePerAdapterMs * Double(distinctAdapters)
         if admitted > 0 { costMs += config.prefillBaseMs + config.prefillPerTokenMs * Double(prefillTokens) }
+        if config.stepJitter > 0 { costMs *= 1 + config.stepJitter * (2 * jitterRng.unit() - 1) }
         stepHadPrefill = admitted > 0
         plannedEnd = start &+ UInt64(max(0, costMs) * 1e6)
         stepScheduled = true
-        let delta = Int64(bitPattern: plannedEnd &- monoNanos())
+        let delta = Int64(bitPattern: plannedEnd &- monoNanos()) - Int64(config.timerLeadMicros) * 1000
         loop.scheduleTask(deadline: .now() + .nanoseconds(delta)) { [self] in
             self.endStep()
         }
@@ -469,6 +447,9 @@ final class Engine: @unchecked Sendable {
     private func endStep() {
         guard !stopped else { stepScheduled = false; return }
         let planned = plannedEnd
+        var fired = monoNanos()
+        // Woken early on purpose (timerLeadMicros): spin to the planned instant.
+        while fired < planned && config.timerLeadMicros > 0 { fired = monoNanos() }
         errScratch.removeAll(keepingCapacity: true)
         var tokens = 0
         var anyDone = false
@@ -479,9 +460,10 @@ final class Engine: @unchecked Sendable {
         }
         if anyDone { batch.removeAll(where: { $0.state == .done }) }
         errScratch.withUnsafeBufferPointer { buf in
-            shared.stepDone(tokens: tokens, schedErrors: buf, prefill: stepHadPrefill, inFlight: inFlight, queued: waitingLive,
+            shared.stepDone(index, lateness: fired > planned ? (fired - planned) / 1000 : 0, tokens: tokens, schedErrors: buf, prefill: stepHadPrefill, inFlight: inFlight, queued: waitingLive,
                             batch: runningCount, batchTokens: batchTokens, loaded: readyAdapters.count)
         }
+        if traceSteps { let e = monoNanos(); print("STEP planned=\(planned/1000) late_us=\((fired &- planned)/1000) proc_us=\((e - fired)/1000) batch=\(runningCount) waiting=\(waitingLive)") }
         // The next step starts when this one was planned to end, so lateness never accumulates.
         startStep(at: planned)
     }
@@ -531,9 +513,9 @@ final class Engine: @unchecked Sendable {
                 r.sink?.sinkEnd()
             } else {
                 switch r.spec.flavor {
-                case .native: r.sink?.sinkWrite(vocab.nativeEvents[wordIndex])
-                case .chat: r.sink?.sinkWrite(vocab.chatEvents[wordIndex])
-                case .completions: r.sink?.sinkWrite(vocab.completionEvents[wordIndex])
+                case .native: r.sink?.sinkWriteFramed(vocab.nativeEvents[wordIndex])
+                case .chat: r.sink?.sinkWriteFramed(vocab.chatEvents[wordIndex])
+                case .completions: r.sink?.sinkWriteFramed(vocab.completionEvents[wordIndex])
                 }
             }
         }
@@ -604,7 +586,7 @@ final class Engine: @unchecked Sendable {
         var n = 0
         for r in live.values where now &- r.lastWriteNanos >= keepAliveNanos {
             r.lastWriteNanos = now
-            r.sink?.sinkWrite(Engine.keepAliveComment)
+            r.sink?.sinkWriteFramed(Engine.keepAliveComment)
             n += 1
         }
         if n > 0 { shared.keepAlives(n) }
@@ -724,5 +706,85 @@ final class Engine: @unchecked Sendable {
         }
         h.add(name: "x-request-id", value: r.spec.id)
         return h
+    }
+}
+
+/// The gateway in front of the replicas: request ids, the global fault sequence, and routing each
+/// request to the replica with the fewest requests in flight (ties rotate).
+///
+/// Why replicas: a real deployment behind the Predibase gateway may run several LoRAX replicas, and
+/// one replica's batch writes all its token events at one instant; independent replicas spread those
+/// bursts. Threading and `@unchecked Sendable` exactly as `Engine`: confined to `loop`.
+final class Frontend: @unchecked Sendable {
+    let loop: EventLoop
+    let config: SimConfig
+    let shared: SharedState
+    let engines: [Engine]
+    private var faultCounter: UInt64 = 0
+    private var faultRng: SplitMix64
+    private var idCounter: UInt64 = 0
+    private var rotate = 0
+
+    init(loop: EventLoop, config: SimConfig) {
+        self.loop = loop
+        self.config = config
+        let n = max(1, config.replicas)
+        let shared = SharedState(config: config, replicas: n)
+        self.shared = shared
+        engines = (0..<n).map { Engine(loop: loop, config: config, shared: shared, index: $0) }
+        faultRng = SplitMix64(seed: config.seed ^ 0xFA17)
+    }
+
+    func start() { for e in engines { e.start() } }
+
+    func stop() { for e in engines { e.stop() } }
+
+    /// Clears ground truth, counters and the fault sequence (so `every` counts restart at 1).
+    func reset() {
+        loop.assertInEventLoop()
+        shared.reset()
+        faultCounter = 0
+        faultRng = SplitMix64(seed: config.seed ^ 0xFA17)
+    }
+
+    /// A fresh request id when the client sent no x-request-id.
+    func nextRequestID() -> String {
+        idCounter += 1
+        return "sim-\(idCounter)"
+    }
+
+    /// Counts the request, draws its fault and hands it to the least-loaded replica.
+    func handle(_ spec: GenerationSpec, sink: ResponseSink) -> SimRequest? {
+        loop.assertInEventLoop()
+        shared.countRequest()
+        let fault = drawFault()
+        var best = engines[rotate % engines.count]
+        for k in 1..<max(1, engines.count) {
+            let e = engines[(rotate + k) % engines.count]
+            if e.load < best.load { best = e }
+        }
+        rotate &+= 1
+        return best.handle(spec, sink: sink, fault: fault)
+    }
+
+    /// The client of `req` went away.
+    func drop(_ req: SimRequest) { req.engine?.drop(req) }
+
+    private func drawFault() -> SimFaultKind? {
+        faultCounter += 1
+        let f = config.faults
+        let n = faultCounter
+        let table: [(SimFaultKind, Double, Int)] = [
+            (.httpError, f.httpErrorRate, f.httpErrorEvery), (.streamError, f.streamErrorRate, f.streamErrorEvery),
+            (.disconnect, f.disconnectRate, f.disconnectEvery), (.incomplete, f.incompleteRate, f.incompleteEvery),
+            (.malformed, f.malformedRate, f.malformedEvery), (.stall, f.stallRate, f.stallEvery),
+        ]
+        var chosen: SimFaultKind?
+        for (kind, rate, every) in table {
+            // Draw for every rate so the sequence does not depend on which faults fired before.
+            let hit = (every > 0 && n % UInt64(every) == 0) || (rate > 0 && faultRng.unit() < rate)
+            if hit && chosen == nil { chosen = kind }
+        }
+        return chosen
     }
 }

@@ -93,6 +93,11 @@ public struct SimStats: Codable, Sendable, Equatable {
     public var schedulingErrorP999Micros: UInt64
     /// Maximum of the same.
     public var schedulingErrorMaxMicros: UInt64
+    /// 99th percentile of how late each engine step's timer fired (before any write); the rest of
+    /// the scheduling error is the fan-out of writing one step's events to many sockets.
+    public var stepLatenessP99Micros: UInt64
+    /// Maximum of the same.
+    public var stepLatenessMaxMicros: UInt64
 
     enum CodingKeys: String, CodingKey {
         case requests, succeeded, failed, dropped
@@ -105,6 +110,8 @@ public struct SimStats: Codable, Sendable, Equatable {
         case schedulingErrorP99Micros = "scheduling_error_p99_micros"
         case schedulingErrorP999Micros = "scheduling_error_p999_micros"
         case schedulingErrorMaxMicros = "scheduling_error_max_micros"
+        case stepLatenessP99Micros = "step_lateness_p99_micros"
+        case stepLatenessMaxMicros = "step_lateness_max_micros"
     }
 }
 
@@ -199,6 +206,7 @@ final class SharedState: @unchecked Sendable {
     private var recordStart = 0  // ring start once full
     private var stats: SimStats
     private var schedErr = MicrosHistogram()
+    private var stepLate = MicrosHistogram()
     private var failures: [String: UInt64] = [:]
     private var requestCount: UInt64 = 0
     private var successCount: UInt64 = 0
@@ -211,10 +219,11 @@ final class SharedState: @unchecked Sendable {
     private var hInput: PromHistogram
     private var hMaxNew: PromHistogram
     private var batchInferenceCount: [String: UInt64] = [:]
-    private var batchMaxTokens = 0
+    private var perReplica: [(inFlight: Int, queued: Int, batch: Int, loaded: Int, batchTokens: Int)]
 
-    init(config: SimConfig) {
+    init(config: SimConfig, replicas: Int = 1) {
         self.config = config
+        perReplica = Array(repeating: (0, 0, 0, 0, 0), count: max(1, replicas))
         stats = SharedState.zeroStats()
         hGenerated = .linear(upTo: config.maxTotalTokens)
         hInput = .linear(upTo: config.maxInputLength)
@@ -225,7 +234,7 @@ final class SharedState: @unchecked Sendable {
         SimStats(requests: 0, succeeded: 0, failed: 0, dropped: 0, inFlight: 0, queued: 0, batchSize: 0, tokensWritten: 0,
                  steps: 0, loadedAdapters: 0, adapterLoads: 0, adapterEvictions: 0, coldRequests: 0, keepAlivesWritten: 0,
                  schedulingErrorSamples: 0, schedulingErrorP50Micros: 0, schedulingErrorP99Micros: 0,
-                 schedulingErrorP999Micros: 0, schedulingErrorMaxMicros: 0)
+                 schedulingErrorP999Micros: 0, schedulingErrorMaxMicros: 0, stepLatenessP99Micros: 0, stepLatenessMaxMicros: 0)
     }
 
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
@@ -239,10 +248,9 @@ final class SharedState: @unchecked Sendable {
         withLock {
             records = []
             recordStart = 0
-            let live = (stats.inFlight, stats.queued, stats.batchSize, stats.loadedAdapters)
             stats = SharedState.zeroStats()
-            (stats.inFlight, stats.queued, stats.batchSize, stats.loadedAdapters) = live
             schedErr = MicrosHistogram()
+            stepLate = MicrosHistogram()
             failures = [:]
             requestCount = 0
             successCount = 0
@@ -293,28 +301,25 @@ final class SharedState: @unchecked Sendable {
     }
 
     /// Per-step gauges and counters.
-    func stepDone(tokens: Int, schedErrors: UnsafeBufferPointer<UInt64>, prefill: Bool, inFlight: Int, queued: Int, batch: Int, batchTokens: Int, loaded: Int) {
+    func stepDone(_ replica: Int, lateness: UInt64, tokens: Int, schedErrors: UnsafeBufferPointer<UInt64>, prefill: Bool, inFlight: Int, queued: Int, batch: Int, batchTokens: Int, loaded: Int) {
         withLock {
             stats.steps += 1
+            stepLate.record(lateness)
             stats.tokensWritten += tokens
             for e in schedErrors { schedErr.record(e) }
             batchInferenceCount["decode", default: 0] += 1
             if prefill { batchInferenceCount["prefill", default: 0] += 1 }
-            stats.inFlight = inFlight
-            stats.queued = queued
-            stats.batchSize = batch
-            stats.loadedAdapters = loaded
-            batchMaxTokens = batchTokens
+            perReplica[replica] = (inFlight, queued, batch, loaded, batchTokens)
         }
     }
 
-    func gauges(inFlight: Int, queued: Int, batch: Int, loaded: Int) {
-        withLock {
-            stats.inFlight = inFlight
-            stats.queued = queued
-            stats.batchSize = batch
-            stats.loadedAdapters = loaded
-        }
+    func gauges(_ replica: Int, inFlight: Int, queued: Int, batch: Int, loaded: Int) {
+        withLock { perReplica[replica] = (inFlight, queued, batch, loaded, 0) }
+    }
+
+    /// Gauges summed over replicas; call with the lock held.
+    private func sumGauges() -> (inFlight: Int, queued: Int, batch: Int, loaded: Int, batchTokens: Int) {
+        perReplica.reduce((0, 0, 0, 0, 0)) { ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2, $0.3 + $1.3, $0.4 + $1.4) }
     }
 
     func adapterLoaded() { withLock { stats.adapterLoads += 1 } }
@@ -330,11 +335,15 @@ final class SharedState: @unchecked Sendable {
     func snapshot() -> SimStats {
         withLock {
             var s = stats
+            let g = sumGauges()
+            (s.inFlight, s.queued, s.batchSize, s.loadedAdapters) = (g.inFlight, g.queued, g.batch, g.loaded)
             s.schedulingErrorSamples = Int(schedErr.total)
             s.schedulingErrorP50Micros = schedErr.percentile(50)
             s.schedulingErrorP99Micros = schedErr.percentile(99)
             s.schedulingErrorP999Micros = schedErr.percentile(99.9)
             s.schedulingErrorMaxMicros = schedErr.max
+            s.stepLatenessP99Micros = stepLate.percentile(99)
+            s.stepLatenessMaxMicros = stepLate.max
             return s
         }
     }
@@ -342,6 +351,7 @@ final class SharedState: @unchecked Sendable {
     /// Prometheus text exposition with LoRAX's metric names plus `lorax_sim_*` extras.
     func prometheus() -> String {
         withLock {
+            let g = sumGauges()
             var o = ""
             o += "# TYPE lorax_request_count counter\nlorax_request_count \(requestCount)\n"
             o += "# TYPE lorax_request_success counter\nlorax_request_success \(successCount)\n"
@@ -355,17 +365,17 @@ final class SharedState: @unchecked Sendable {
             hGenerated.render(name: "lorax_request_generated_tokens", into: &o)
             hInput.render(name: "lorax_request_input_length", into: &o)
             hMaxNew.render(name: "lorax_request_max_new_tokens", into: &o)
-            o += "# TYPE lorax_batch_current_size gauge\nlorax_batch_current_size \(stats.batchSize)\n"
-            o += "# TYPE lorax_batch_current_max_tokens gauge\nlorax_batch_current_max_tokens \(batchMaxTokens)\n"
-            o += "# TYPE lorax_queue_length gauge\nlorax_queue_length \(stats.queued)\n"
+            o += "# TYPE lorax_batch_current_size gauge\nlorax_batch_current_size \(g.batch)\n"
+            o += "# TYPE lorax_batch_current_max_tokens gauge\nlorax_batch_current_max_tokens \(g.batchTokens)\n"
+            o += "# TYPE lorax_queue_length gauge\nlorax_queue_length \(g.queued)\n"
             o += "# TYPE lorax_batch_inference_count counter\n"
             for (k, v) in batchInferenceCount.sorted(by: { $0.key < $1.key }) { o += "lorax_batch_inference_count{method=\"\(k)\"} \(v)\n" }
             o += "# TYPE lorax_batch_inference_success counter\n"
             for (k, v) in batchInferenceCount.sorted(by: { $0.key < $1.key }) { o += "lorax_batch_inference_success{method=\"\(k)\"} \(v)\n" }
-            o += "# TYPE lorax_sim_loaded_adapters gauge\nlorax_sim_loaded_adapters \(stats.loadedAdapters)\n"
+            o += "# TYPE lorax_sim_loaded_adapters gauge\nlorax_sim_loaded_adapters \(g.loaded)\n"
             o += "# TYPE lorax_sim_adapter_loads_total counter\nlorax_sim_adapter_loads_total \(stats.adapterLoads)\n"
             o += "# TYPE lorax_sim_adapter_evictions_total counter\nlorax_sim_adapter_evictions_total \(stats.adapterEvictions)\n"
-            o += "# TYPE lorax_sim_in_flight gauge\nlorax_sim_in_flight \(stats.inFlight)\n"
+            o += "# TYPE lorax_sim_in_flight gauge\nlorax_sim_in_flight \(g.inFlight)\n"
             o += "# TYPE lorax_sim_tokens_written_total counter\nlorax_sim_tokens_written_total \(stats.tokensWritten)\n"
             o += "# TYPE lorax_sim_cold_requests_total counter\nlorax_sim_cold_requests_total \(stats.coldRequests)\n"
             o += "# TYPE lorax_sim_scheduling_error_p99_seconds gauge\nlorax_sim_scheduling_error_p99_seconds \(Double(schedErr.percentile(99)) / 1e6)\n"

@@ -2,6 +2,16 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
+/// Sits first in the pipeline (next to the socket) so pre-framed chunks written through its context
+/// skip the HTTP encoder and every other handler; it forwards everything else untouched.
+/// Loop-confined like every handler.
+final class RawWriter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    private(set) var context: ChannelHandlerContext?
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+}
+
 /// One HTTP/1.1 connection: buffers a bounded request body, routes it, and is the `ResponseSink`
 /// the engine streams into.
 ///
@@ -11,16 +21,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let engine: Engine
+    private let engine: Frontend
     private var config: SimConfig { engine.config }
     private var context: ChannelHandlerContext?
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var discarding = false
     private var keepAlive = true
+    private var chunkedResponse = true
+    private var responseVersion = HTTPVersion.http1_1
     private var current: SimRequest?
 
-    init(engine: Engine) { self.engine = engine }
+    private let raw: RawWriter
+
+    init(engine: Frontend, raw: RawWriter) {
+        self.engine = engine
+        self.raw = raw
+    }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -46,6 +63,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
             body.removeAll(keepingCapacity: true)
             discarding = false
             keepAlive = h.isKeepAlive
+            chunkedResponse = h.version.major == 1 && h.version.minor >= 1
+            responseVersion = chunkedResponse ? .http1_1 : h.version
             if let len = h.headers.first(name: "content-length").flatMap(Int.init), len > config.maxBodyBytes {
                 tooLarge()
             }
@@ -188,12 +207,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
         guard let context else { return }
         var h = headers
         if !keepAlive { h.add(name: "connection", value: "close") }
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: h))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: .ok, headers: h))), promise: nil)
     }
 
     func sinkWrite(_ buffer: ByteBuffer) {
         guard let context else { return }
         context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    func sinkWriteFramed(_ buffer: ByteBuffer) {
+        // Only valid between a chunked head and its end, which the engine guarantees. HTTP/1.0
+        // responses are not chunked, so they get the payload without its chunk framing.
+        if chunkedResponse {
+            raw.context?.writeAndFlush(NIOAny(buffer), promise: nil)
+        } else if let crlf = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")),
+                  let payload = buffer.getSlice(at: crlf + 1, length: buffer.writerIndex - crlf - 1 - 2) {
+            sinkWrite(payload)
+        }
     }
 
     func sinkEnd() {
@@ -214,7 +244,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
         let buf = context.channel.allocator.buffer(string: text)
         h.replaceOrAdd(name: "content-length", value: String(buf.readableBytes))
         if !keepAlive { h.replaceOrAdd(name: "connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: h))), promise: nil)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: status, headers: h))), promise: nil)
         if buf.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil) }
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

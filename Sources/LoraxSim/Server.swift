@@ -11,7 +11,7 @@ import NIOPosix
 public final class LoraxSimServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
-    private let engine: Engine
+    private let engine: Frontend
     /// The settings the server runs with.
     public let config: SimConfig
     /// The bound TCP port.
@@ -19,7 +19,7 @@ public final class LoraxSimServer: Sendable {
     /// The bound host as given to `start`.
     public let host: String
 
-    private init(group: MultiThreadedEventLoopGroup, channel: Channel, engine: Engine, config: SimConfig, host: String, port: Int) {
+    private init(group: MultiThreadedEventLoopGroup, channel: Channel, engine: Frontend, config: SimConfig, host: String, port: Int) {
         self.group = group
         self.channel = channel
         self.engine = engine
@@ -39,18 +39,20 @@ public final class LoraxSimServer: Sendable {
         if !problems.isEmpty { throw SimConfigError(problems: problems) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let engine = Engine(loop: loop, config: config)
+        let engine = Frontend(loop: loop, config: config)
         do {
             try await loop.submit { engine.start() }.get()
             let channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(ChannelOptions.backlog, value: 1024)
+                .serverChannelOption(ChannelOptions.backlog, value: 4096)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let raw = RawWriter()
+                        try channel.pipeline.syncOperations.addHandler(raw)
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(HTTPHandler(engine: engine))
+                        try channel.pipeline.syncOperations.addHandler(HTTPHandler(engine: engine, raw: raw))
                     }
                 }
                 .bind(host: host, port: port)

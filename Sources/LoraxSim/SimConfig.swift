@@ -56,6 +56,15 @@ public struct SimConfig: Codable, Sendable, Equatable {
     public var unsetMaxNewTokensCap: Int
     /// Keep every token's write time in the ground truth (`tokenMicros`); off saves memory.
     public var recordTokenTimes: Bool
+    /// Independent LoRAX replicas behind the gateway, each with its own batch, adapters and loader;
+    /// requests go to the replica with the fewest in flight. Limits such as max_concurrent_requests are per replica.
+    public var replicas: Int
+    /// Each step's cost is multiplied by a seeded uniform factor in [1 − j, 1 + j] (GPU step-time noise);
+    /// 0 keeps steps exact. Also keeps replicas that started together from stepping in lockstep.
+    public var stepJitter: Double
+    /// Wake this many microseconds before each step's planned end and spin on the clock until it:
+    /// trades a little CPU for precise token times on hosts (VMs) whose timer wake-ups are late by up to ~1 ms.
+    public var timerLeadMicros: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, seed
@@ -81,6 +90,9 @@ public struct SimConfig: Codable, Sendable, Equatable {
         case maxBodyBytes = "max_body_bytes"
         case unsetMaxNewTokensCap = "unset_max_new_tokens_cap"
         case recordTokenTimes = "record_token_times"
+        case replicas
+        case stepJitter = "step_jitter"
+        case timerLeadMicros = "timer_lead_micros"
     }
 
     /// The default profile: assumptions for one A100-80GB serving a 7B model (see docs/simulator.md).
@@ -109,6 +121,9 @@ public struct SimConfig: Codable, Sendable, Equatable {
         maxBodyBytes = 1 << 20
         unsetMaxNewTokensCap = 256
         recordTokenTimes = true
+        replicas = 1
+        stepJitter = 0
+        timerLeadMicros = 0
     }
 
     /// Names accepted by `profile(_:)` and the `"profile"` key.
@@ -145,6 +160,8 @@ public struct SimConfig: Codable, Sendable, Equatable {
             c.maxActiveAdapters = 1024
             c.adapterLoadMs = 50
             c.recordTokenTimes = false
+            c.replicas = 16
+            c.stepJitter = 0.05
         default:
             throw SimConfigError(problems: ["profile: unknown profile \"\(name)\" (known: \(profileNames.joined(separator: ", ")))"])
         }
@@ -222,6 +239,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         positive(maxActiveAdapters, .maxActiveAdapters)
         positive(maxBodyBytes, .maxBodyBytes)
         positive(unsetMaxNewTokensCap, .unsetMaxNewTokensCap)
+        positive(replicas, .replicas)
         if !(tokensPerWord > 0) || !tokensPerWord.isFinite { p.append("$.tokens_per_word: must be > 0") }
         for (v, k) in [(prefillBaseMs, CodingKeys.prefillBaseMs), (prefillPerTokenMs, .prefillPerTokenMs), (decodeBaseMs, .decodeBaseMs),
                        (decodePerSequenceMs, .decodePerSequenceMs), (decodePerAdapterMs, .decodePerAdapterMs),
@@ -229,6 +247,8 @@ public struct SimConfig: Codable, Sendable, Equatable {
             nonNeg(v, k.stringValue)
         }
         if !(keepAliveSeconds > 0) || !keepAliveSeconds.isFinite { p.append("$.keep_alive_seconds: must be > 0") }
+        if timerLeadMicros < 0 || timerLeadMicros > 100_000 { p.append("$.timer_lead_micros: must be in [0, 100000]") }
+        if !(stepJitter >= 0 && stepJitter < 1) { p.append("$.step_jitter: must be in [0, 1)") }
         if !(eosProbability >= 0 && eosProbability <= 1) { p.append("$.eos_probability: must be in [0, 1]") }
         p += faults.validationProblems()
         return p

@@ -25,7 +25,7 @@ struct Vocab: Sendable {
     }
 
     let words: [Word]
-    /// `data: {"token":…,"generated_text":null,"details":null}\n\n` per word.
+    /// `data: {"token":…,"generated_text":null,"details":null}\n\n` per word, already framed as one HTTP/1.1 chunk.
     let nativeEvents: [ByteBuffer]
     /// A non-final chat chunk per word.
     let chatEvents: [ByteBuffer]
@@ -60,14 +60,20 @@ struct Vocab: Sendable {
             let lp = "-\(Double(i % 97 + 1) / 100)"
             let w = Word(id: 1000 + i, text: t, escaped: esc, logprob: lp)
             words.append(w)
-            native.append(allocator.buffer(string: "data: {\"token\":\(Vocab.tokenJSON(w)),\"generated_text\":null,\"details\":null}\n\n"))
-            chat.append(allocator.buffer(string: "data: \(Vocab.chatChunk(content: esc, finish: nil, usage: nil))\n\n"))
-            compl.append(allocator.buffer(string: "data: \(Vocab.completionChunk(text: esc, finish: nil, usage: (0, 0)))\n\n"))
+            native.append(Vocab.chunkFramed("data: {\"token\":\(Vocab.tokenJSON(w)),\"generated_text\":null,\"details\":null}\n\n", allocator))
+            chat.append(Vocab.chunkFramed("data: \(Vocab.chatChunk(content: esc, finish: nil, usage: nil))\n\n", allocator))
+            compl.append(Vocab.chunkFramed("data: \(Vocab.completionChunk(text: esc, finish: nil, usage: (0, 0)))\n\n", allocator))
         }
         self.words = words
         nativeEvents = native
         chatEvents = chat
         completionEvents = compl
+    }
+
+    /// `s` framed as one HTTP/1.1 chunk (`<hex len>\r\n<s>\r\n`), so it can bypass the HTTP encoder.
+    static func chunkFramed(_ s: String, _ allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        let n = s.utf8.count
+        return allocator.buffer(string: String(n, radix: 16) + "\r\n" + s + "\r\n")
     }
 
     /// LoRAX `Token` JSON (fields in LoRAX's order).
