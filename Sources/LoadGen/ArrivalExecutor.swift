@@ -11,6 +11,10 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
     private let arrival: Scenario.Arrival
     private var rng: SplitMix64
     private var freeSlots: [Int]
+    /// Intended start times of arrivals waiting for a slot (bounded by `maxQueue`).
+    private var waiting: [UInt64] = []
+    private var waitingHead = 0
+    private let maxQueue: Int
     private var startMicros: UInt64 = 0
     private var nextArrival: UInt64 = 0
     private var issuing = true
@@ -18,8 +22,9 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
     private(set) var dropped = 0
     var activeVUs: Int { driver.inFlight }
 
-    init(driver: LoadDriver, wakes: WakeQueue, load: Scenario.Load, arrival: Scenario.Arrival, seed: UInt64) {
+    init(driver: LoadDriver, wakes: WakeQueue, load: Scenario.Load, arrival: Scenario.Arrival, maxQueue: Int, seed: UInt64) {
         self.driver = driver
+        self.maxQueue = maxQueue
         self.wakes = wakes
         self.arrival = arrival
         rng = SplitMix64(seed: seed, stream: 2, index: 0)
@@ -51,10 +56,9 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
         while nextArrival <= now && nextArrival < end {
             let intended = nextArrival
             if let slot = freeSlots.popLast() {
-                driver.send(vu: slot, intendedMicros: intended) { [unowned self] in
-                    self.freeSlots.append(slot)
-                    self.checkFinished()
-                }
+                send(slot: slot, intended: intended)
+            } else if waiting.count - waitingHead < maxQueue {
+                waiting.append(intended)
             } else {
                 dropped += 1
             }
@@ -62,6 +66,30 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
         }
         if nextArrival >= end { stopIssuing(); return }
         wakes.schedule(at: nextArrival) { [unowned self] in self.arrive() }
+    }
+
+    private func send(slot: Int, intended: UInt64) {
+        driver.send(vu: slot, intendedMicros: intended) { [unowned self] in
+            if self.waitingHead < self.waiting.count {
+                let next = self.waiting[self.waitingHead]
+                self.waitingHead += 1
+                if self.waitingHead > 1024 && self.waitingHead * 2 > self.waiting.count {
+                    self.waiting.removeFirst(self.waitingHead)
+                    self.waitingHead = 0
+                }
+                self.send(slot: slot, intended: next)
+            } else {
+                self.freeSlots.append(slot)
+                self.checkFinished()
+            }
+        }
+    }
+
+    /// Arrivals still waiting for a slot when the run is cut off count as dropped.
+    func dropWaiting() {
+        dropped += waiting.count - waitingHead
+        waiting.removeAll()
+        waitingHead = 0
     }
 
     /// Microseconds to the next arrival at the rate in force at `elapsed`.
@@ -97,7 +125,7 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
     }
 
     private func checkFinished() {
-        guard !issuing, driver.inFlight == 0, let f = finished else { return }
+        guard !issuing, driver.inFlight == 0, waitingHead >= waiting.count, let f = finished else { return }
         finished = nil
         f()
     }

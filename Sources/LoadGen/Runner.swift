@@ -81,6 +81,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         queue.async { [self] in
             guard let executor else { return }
             executor.stopIssuing()
+            (executor as? ArrivalExecutor)?.dropWaiting()
             driver?.cutOffInFlight()
         }
     }
@@ -144,7 +145,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 case .constantVUs, .rampingVUs:
                     ex = VUExecutor(driver: driver!, wakes: wakes!, load: scenario.load, thinkTime: scenario.thinkTime)
                 case .constantArrivalRate, .rampingArrivalRate:
-                    ex = ArrivalExecutor(driver: driver!, wakes: wakes!, load: scenario.load, arrival: scenario.arrival, seed: scenario.seed)
+                    ex = ArrivalExecutor(driver: driver!, wakes: wakes!, load: scenario.load, arrival: scenario.arrival,
+                                         maxQueue: scenario.maxQueue, seed: scenario.seed)
                 }
                 executor = ex
                 // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
@@ -171,7 +173,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             scenarioName: scenario.name, executor: scenario.load.executorName, target: baseURL, api: scenario.target.api.rawValue,
             lorabenchVersion: options.version, host: Self.hostDescription(), startedAt: iso.string(from: startedAt),
             endedAt: iso.string(from: startedAt.addingTimeInterval(window)), windowSeconds: (window * 1000).rounded() / 1000,
-            interrupted: isStopping, requestedRate: requestedRate)
+            interrupted: isStopping, requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
         let summary: RunSummary = try statsQueue.sync {
             do {
                 return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, thresholds: scenario.thresholds,
@@ -200,7 +202,10 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         guard !cutOffScheduled, let wakes else { return }
         cutOffScheduled = true
         executor?.stopIssuing()
-        wakes.schedule(at: MonotonicClock.nowMicros() + UInt64(grace.microseconds)) { [self] in driver?.cutOffInFlight() }
+        wakes.schedule(at: MonotonicClock.nowMicros() + UInt64(grace.microseconds)) { [self] in
+            (executor as? ArrivalExecutor)?.dropWaiting()
+            driver?.cutOffInFlight()
+        }
     }
 
     private func warmUp(_ factory: RequestFactory) async -> RequestRecord {

@@ -105,6 +105,9 @@ public struct Scenario: Sendable {
     public var target: Target
     public var load: Load
     public var arrival: Arrival
+    /// Open models: arrivals that find every slot busy wait in a client-side FIFO of this many (then are dropped);
+    /// 0 drops at once, as k6 does. Waiting shows up in `ttft_intended` and `schedule_lag`, not in `ttft`.
+    public var maxQueue: Int
     public var thinkTime: Duration
     public var requestTimeout: Duration
     public var streamIdleTimeout: Duration

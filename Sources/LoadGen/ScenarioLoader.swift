@@ -8,7 +8,7 @@ public enum ScenarioLoader {
 
     static let topKeys = [
         "name", "description", "target", "executor", "concurrency", "vus", "duration", "stages", "start_vus",
-        "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "arrival", "burstiness",
+        "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "max_queue", "arrival", "burstiness",
         "think_time", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
         "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
     ]
@@ -96,6 +96,9 @@ public enum ScenarioLoader {
         let target = parseTarget(top["target"], environment: environment, &r)
         let load = parseLoad(top, &r)
         let arrival = parseArrival(top, &r)
+        let maxQueue = r.int(top, "max_queue", "", range: 0...10_000_000) ?? 0
+        if maxQueue > 0, case .some(.constantVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
+        if maxQueue > 0, case .some(.rampingVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
         let think = r.duration(top, "think_time", "") ?? .zero
         let timeout = r.duration(top, "request_timeout", "", allowZero: false) ?? .seconds(120)
         let idle = r.duration(top, "stream_idle_timeout", "", allowZero: false) ?? .seconds(60)
@@ -126,7 +129,7 @@ public enum ScenarioLoader {
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(
-            name: name, target: target, load: load, arrival: arrival, thinkTime: think, requestTimeout: timeout,
+            name: name, target: target, load: load, arrival: arrival, maxQueue: maxQueue, thinkTime: think, requestTimeout: timeout,
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
             parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))

@@ -18,10 +18,13 @@ public struct RunSummary: Codable, Sendable {
         public var interrupted: Bool
         /// Arrivals per second the schedule asked for (open models only).
         public var requestedRate: Double?
+        /// Length of the schedule (the achieved rate of an open model is requests sent over this).
+        public var scheduledSeconds: Double?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
-                    requestedRate: Double?) {
+                    requestedRate: Double?, scheduledSeconds: Double? = nil) {
+            self.scheduledSeconds = scheduledSeconds
             self.scenarioName = scenarioName; self.executor = executor; self.target = target; self.api = api
             self.lorabenchVersion = lorabenchVersion; self.host = host; self.startedAt = startedAt; self.endedAt = endedAt
             self.windowSeconds = windowSeconds; self.interrupted = interrupted; self.requestedRate = requestedRate
@@ -31,6 +34,7 @@ public struct RunSummary: Codable, Sendable {
             case executor, target, api, host, interrupted
             case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
+            case scheduledSeconds = "scheduled_seconds"
         }
     }
 
@@ -129,7 +133,7 @@ public struct RunSummary: Codable, Sendable {
             outputTokenThroughput: Self.round3(Double(a.outputTokens) / window),
             goodput: slo.isEmpty ? nil : Self.round3(Double(a.metSLO) / window),
             goodputFraction: slo.isEmpty ? nil : (completed == 0 ? 0 : Self.round6(Double(a.metSLO) / Double(completed))),
-            achievedRate: Self.round3(Double(completed) / window))
+            achievedRate: Self.round3(Double(completed + a.interrupted) / (run.requestedRate != nil ? max(run.scheduledSeconds ?? window, 1e-9) : window)))
         outputTokens = a.outputTokens
         outputTokensSource = a.succeeded == 0 ? "none" : (a.outputTokensFromServer == a.succeeded ? "server"
                                                          : (a.outputTokensFromServer == 0 ? "events" : "mixed"))

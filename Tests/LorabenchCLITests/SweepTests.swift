@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+@testable import LorabenchCLI
+import Stats
+import XCTest
+
+final class SweepTests: XCTestCase {
+    func testSweepShowsColdAdaptersAndTTFTRisingWithAdapterCount() async throws {
+        let path = NSTemporaryDirectory() + "sweep-\(UUID().uuidString).json"
+        try """
+        {"name":"sw","target":{"simulator":{"profile":"fast","max_active_adapters":4,"adapter_load_ms":60}},
+         "concurrency":1,"duration":"2s","think_time":"50ms",
+         "input_words":{"min":5,"max":8},"max_new_tokens":{"min":5,"max":8},
+         "adapters":{"count":1,"template":"org/lora-{i}","distribution":"uniform"},
+         "health":{"interval":"50ms","timeout":"5s"},"slo":{"ttft_ms":100}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = NSTemporaryDirectory() + "sweep-out-\(UUID().uuidString)"
+        var cmd = try SweepCommand.parse([path, "--adapters", "1,6", "--concurrency", "4", "--out", out])
+        let code = await cmd.execute(environment: [:])
+        XCTAssertEqual(code, LorabenchExit.ok)
+        let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/sweep.json")))
+        XCTAssertTrue(report.complete)
+        XCTAssertEqual(report.rows.map(\.cell), ["a1-c4", "a6-c4"])
+        let one = report.rows[0], many = report.rows[1]
+        XCTAssertGreaterThan(many.ttftP95, one.ttftP95, "more adapters than active slots: loads and swaps show in TTFT")
+        let cold = try XCTUnwrap(many.coldTTFTP50)
+        XCTAssertGreaterThan(cold, 1.2 * many.warmTTFTP50, "first touches wait for the serial loader: \(cold) vs warm \(many.warmTTFTP50)")
+        XCTAssertGreaterThan(cold, 4 * one.warmTTFTP50, "cold TTFT is visibly above warm TTFT")
+        for f in ["sweep.csv", "ttft-vs-adapters.svg", "throughput-vs-load.svg", "cells/a1-c4/summary.json", "cells/a6-c4/requests.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
+        }
+        let csv = try String(contentsOfFile: out + "/sweep.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 3)
+        XCTAssertTrue(try String(contentsOfFile: out + "/ttft-vs-adapters.svg", encoding: .utf8).contains("<polyline"))
+
+        // --resume keeps finished cells instead of running them again.
+        try FileManager.default.removeItem(atPath: out + "/sweep.json")
+        let cellMTime = try FileManager.default.attributesOfItem(atPath: out + "/cells/a1-c4/summary.json")[.modificationDate] as? Date
+        var again = try SweepCommand.parse([path, "--adapters", "1,6", "--concurrency", "4", "--out", out, "--resume"])
+        let code2 = await again.execute(environment: [:])
+        XCTAssertEqual(code2, LorabenchExit.ok)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: out + "/cells/a1-c4/summary.json")[.modificationDate] as? Date, cellMTime)
+        let resumed = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/sweep.json")))
+        XCTAssertEqual(resumed.rows, report.rows)
+    }
+
+    func testInvalidSweepOptionsExit104BeforeRunning() async throws {
+        let path = NSTemporaryDirectory() + "sweep-\(UUID().uuidString).json"
+        try #"{"target":{"simulator":{"profile":"fast"}},"concurrency":1,"duration":"1s"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        var noLoad = try SweepCommand.parse([path, "--adapters", "1"])
+        let c1 = await noLoad.execute(environment: [:])
+        XCTAssertEqual(c1, LorabenchExit.invalidConfig)
+        var bad = try SweepCommand.parse([path, "--concurrency", "1,x"])
+        let c2 = await bad.execute(environment: [:])
+        XCTAssertEqual(c2, LorabenchExit.invalidConfig)
+        var noSLO = try SweepCommand.parse([path, "--concurrency", "1,2", "--until-slo"])
+        let c3 = await noSLO.execute(environment: [:])
+        XCTAssertEqual(c3, LorabenchExit.invalidConfig)
+    }
+}
