@@ -12,7 +12,7 @@ public struct LorabenchCommand: AsyncParsableCommand {
         104 invalid scenario or arguments, 105 aborted by signal.
         """,
         version: version,
-        subcommands: [RunCommand.self, SweepCommand.self, ValidateCommand.self, SimCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, ValidateCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self, SimCommand.self]
     )
 
     public init() {}

@@ -192,5 +192,6 @@ public struct RunSummary: Codable, Sendable {
 /// A summary file that cannot be used, with the reason.
 public struct SummaryReadError: Error, CustomStringConvertible, Sendable {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -38,7 +38,8 @@ public struct SVGLineChart {
             s += "<line x1=\"\(left)\" y1=\"\(f(y(v)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(v)))\" stroke=\"#e5e5e5\"/>\n"
             s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(TerminalReport.fmt(v))</text>\n"
         }
-        for c in xCategories {
+        let labelStep = max(1, Int((Double(xCategories.count) / 12).rounded(.up)))
+        for (i, c) in xCategories.enumerated() where i % labelStep == 0 {
             s += "<text x=\"\(f(x(c)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(TerminalReport.fmt(c))</text>\n"
         }
         s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"

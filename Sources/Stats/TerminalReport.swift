@@ -72,6 +72,9 @@ public enum TerminalReport {
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+    /// Left-aligns text in a column of width `n`.
+    public static func padPublic(_ s: String, _ n: Int) -> String { pad(s, n) }
+
     /// Right-aligns text in a column of width `n` (for tables other reporters print).
     public static func lpadPublic(_ s: String, _ n: Int) -> String { lpad(s, n) }
 

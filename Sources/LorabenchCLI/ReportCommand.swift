@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Stats
+
+/// `lorabench report`: renders saved results again, as text, JSON, Prometheus text or an HTML dashboard.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render saved results: text, json, prometheus, or html (one run, or a trend page over many).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, prometheus, html }
+
+    @Argument(help: "summary.json files or run folders (several make an HTML trend page).")
+    var summaries: [String]
+
+    @Option(help: "Output format: text, json, prometheus, html.")
+    var format: Format = .text
+
+    @Option(help: "Write to this file (atomically) instead of standard output.")
+    var out: String?
+
+    func run() async throws {
+        let runs: [RunSummary]
+        do { runs = try summaries.map(SummaryFiles.read) } catch {
+            Console.error("\(error)")
+            throw LorabenchExit.invalidConfig
+        }
+        guard !runs.isEmpty else { throw ValidationError("give at least one summary.json") }
+        let text: String
+        switch format {
+        case .text: text = runs.map { TerminalReport.render($0) }.joined(separator: "\n")
+        case .json:
+            guard runs.count == 1 else { throw ValidationError("--format json takes one summary (use `merge` to combine runs)") }
+            text = String(decoding: try runs[0].encoded(), as: UTF8.self) + "\n"
+        case .prometheus: text = runs.map(PrometheusExport.render).joined()
+        case .html:
+            text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: SummaryFiles.timeseries(besides: summaries[0]))
+                                   : HTMLDashboard.render(trend: runs)
+        }
+        if let out {
+            do { try AtomicFile.write(Data(text.utf8), to: out) } catch {
+                Console.error("\(error)")
+                throw LorabenchExit.runError
+            }
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
