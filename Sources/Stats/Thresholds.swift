@@ -78,7 +78,9 @@ public struct Threshold: Codable, Sendable, Equatable {
         }
     }
 
-    public var expression: String { "\(comparison.rawValue) \(TerminalReport.fmt(value))" }
+    public var expression: String {
+        "\(comparison.rawValue) " + (value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
+    }
 
     /// Checks the threshold; a metric with no data fails (nothing was measured to vouch for it).
     public func evaluate(_ s: RunSummary) -> ThresholdResult {
