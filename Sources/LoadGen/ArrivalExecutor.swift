@@ -40,8 +40,6 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
         }
     }
 
-    func requestedRate(atElapsed elapsedMicros: UInt64) -> Double? { rate.value(atElapsed: elapsedMicros) }
-
     func start(at startMicros: UInt64, finished: @escaping () -> Void) {
         self.startMicros = startMicros
         self.finished = finished

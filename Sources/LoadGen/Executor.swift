@@ -10,8 +10,6 @@ protocol Executor: AnyObject {
     var activeVUs: Int { get }
     /// Arrivals that found every slot busy (open models).
     var dropped: Int { get }
-    /// The scheduled rate in requests per second at `elapsedMicros` (open models), nil for closed ones.
-    func requestedRate(atElapsed elapsedMicros: UInt64) -> Double?
 }
 
 /// A piecewise-linear schedule over stages (k6 ramping semantics), in microseconds.

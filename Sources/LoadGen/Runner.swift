@@ -154,14 +154,20 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                     scheduleCutOff(after: scenario.gracefulStop)
                 }
                 ex.start(at: start) { done.resume() }
-                if isStopping { ex.stopIssuing(); if lock.withLock({ abortRequested }) { driver!.cutOffInFlight() } else { scheduleCutOff(after: scenario.gracefulStop) } }
+                // A signal that arrived while the window was being set up.
+                if lock.withLock({ abortRequested }) {
+                    ex.stopIssuing()
+                    driver!.cutOffInFlight()
+                } else if isStopping {
+                    scheduleCutOff(after: scenario.gracefulStop)
+                }
             }
         }
         let end = MonotonicClock.nowMicros()
         ticker.cancel()
         let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
-            let r = executor!.requestedRate(atElapsed: 0).map { _ in Self.meanRate(scenario.load) }
+            let r: Double? = executor is ArrivalExecutor ? Self.meanRate(scenario.load) : nil
             wakes!.cancelAll()
             multi!.shutdown()
             return (d, i, r)

@@ -64,16 +64,18 @@ public enum ScenarioLoader {
         return data
     }
 
+    /// Byte offset of the first byte that is not part of a valid UTF-8 sequence.
     static func firstInvalidUTF8Offset(_ data: Data) -> Int {
-        var lo = 0, hi = data.count
-        while lo < hi {  // longest valid prefix, allowing for a split sequence at the cut
-            let mid = (lo + hi + 1) / 2
-            let valid = (0...3).contains { back in mid - back >= 0 && String(data: data.prefix(mid - back), encoding: .utf8) != nil && back == 0 }
-            if valid { lo = mid } else { hi = mid - 1 }
+        var parser = Unicode.UTF8.ForwardParser()
+        var it = data.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &it) {
+            case .valid(let scalar): offset += scalar.count
+            case .error: return offset
+            case .emptyInput: return offset
+            }
         }
-        var n = lo
-        while n < data.count, String(data: data.prefix(n + 1), encoding: .utf8) == nil, n - lo < 3 { n += 1 }
-        return lo
     }
 
     static func describe(_ error: Error) -> String {

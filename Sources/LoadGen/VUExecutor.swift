@@ -29,8 +29,6 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
         running = Array(repeating: false, count: max(1, load.maxInFlight))
     }
 
-    func requestedRate(atElapsed elapsedMicros: UInt64) -> Double? { nil }
-
     func start(at startMicros: UInt64, finished: @escaping () -> Void) {
         self.startMicros = startMicros
         self.finished = finished
