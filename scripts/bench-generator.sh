@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Generator benchmark (by hand, not in CI): lorabench with 2000 VUs against `lorabench sim --profile bench`
+# in a separate process, both release builds on this machine. Prints the client's CPU use and what it measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+port=${PORT:-3930}
+swift build -c release --product lorabench >/dev/null
+bin=.build/release/lorabench
+"$bin" sim --port "$port" --profile bench > /tmp/lorabench-bench-sim.log 2>&1 &
+sim=$!
+trap 'kill $sim 2>/dev/null || true' EXIT
+sleep 1
+out=$(mktemp -d)
+/usr/bin/time -f "generator: %U s user, %S s system, %e s wall, max RSS %M KiB" \
+  "$bin" run bench/generator.json --set "target.url=http://127.0.0.1:$port" --out "$out/run" --no-progress "$@"
+python3 - "$out/run/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+w = s["run"]["window_seconds"]; m = s["metrics"]
+print(f"window {w:.1f} s, {s['output_tokens']} output tokens = {s['output_tokens']/w:.0f} token events/s, "
+      f"{s['requests']['succeeded']} ok, {s['requests']['failed']} failed")
+print(f"schedule_lag p50 {m['schedule_lag']['p50']} ms p99 {m['schedule_lag']['p99']} ms; "
+      f"ITL p50 {m['itl']['p50']} ms p99 {m['itl']['p99']} ms")
+PY
