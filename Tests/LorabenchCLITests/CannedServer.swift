@@ -1,0 +1,84 @@
+import Foundation
+
+/// A purpose-built misbehaving HTTP server for fault tests: answers every request on 127.0.0.1 with the same
+/// canned bytes (optionally after a delay, optionally never), on a thread of its own.
+final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is only a shutdown flag read by the accept thread.
+    let port: Int
+    private let fd: Int32
+    private var stopped = false
+
+    /// `response` nil means: read the request and never answer (slow headers).
+    /// `trickle`: after the response, keep the connection open this long, writing a keep-alive comment every 50 ms.
+    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0) throws {
+        signal(SIGPIPE, SIG_IGN)  // the client may hang up first; that must not kill the test process
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard withUnsafePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }) == 0,
+              listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        start(listener: fd, response: response, delay: delay, trickle: trickle)
+    }
+
+    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval) {
+        Thread.detachNewThread { [self] in
+            while !self.stopped {
+                let c = accept(listener, nil, nil)
+                if c < 0 { return }
+                Thread.detachNewThread {
+                    var buf = [UInt8](repeating: 0, count: 65536)
+                    var got = [UInt8]()
+                    // Read the head and a Content-Length body.
+                    while true {
+                        let n = read(c, &buf, buf.count)
+                        if n <= 0 { close(c); return }
+                        got += buf[0..<n]
+                        if let end = CannedServer.headEnd(got) {
+                            let head = String(decoding: got[..<end], as: UTF8.self).lowercased()
+                            let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
+                                .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
+                            if got.count - end - 4 >= length { break }
+                        }
+                    }
+                    guard let response else { sleep(30); close(c); return }
+                    if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+                    _ = response.withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
+                    let until = Date().addingTimeInterval(trickle)
+                    while Date() < until {
+                        Thread.sleep(forTimeInterval: 0.05)
+                        if write(c, ":\n\n", 3) < 0 { break }
+                    }
+                    shutdown(c, Int32(SHUT_WR))
+                    Thread.sleep(forTimeInterval: 0.05)
+                    close(c)
+                }
+            }
+        }
+    }
+
+    static func headEnd(_ b: [UInt8]) -> Int? {
+        guard b.count >= 4 else { return nil }
+        for i in 0...(b.count - 4) where b[i] == 13 && b[i + 1] == 10 && b[i + 2] == 13 && b[i + 3] == 10 { return i }
+        return nil
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    func stop() {
+        stopped = true
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+
+    /// An SSE response head (no chunking; the body ends when the connection closes).
+    static func sse(_ body: [UInt8]) -> [UInt8] {
+        Array("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n".utf8) + body
+    }
+}
