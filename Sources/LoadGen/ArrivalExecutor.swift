@@ -67,7 +67,7 @@ final class ArrivalExecutor: Executor, @unchecked Sendable {  // @unchecked: con
     }
 
     private func send(slot: Int, intended: UInt64) {
-        driver.send(vu: slot, intendedMicros: intended) { [unowned self] in
+        driver.send(vu: slot, intendedMicros: intended, stage: rate.stage(atElapsed: intended &- startMicros)) { [unowned self] in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1

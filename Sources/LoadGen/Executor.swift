@@ -19,6 +19,16 @@ struct StageSchedule {
 
     var totalMicros: UInt64 { UInt64(stages.reduce(Int64(0)) { $0 + $1.duration.microseconds }) }
 
+    /// Index of the stage in force at `t` (the last one after the end): labels records of ramping runs.
+    func stage(atElapsed t: UInt64) -> Int {
+        var offset: UInt64 = 0
+        for (i, s) in stages.enumerated() {
+            offset += UInt64(s.duration.microseconds)
+            if t < offset { return i }
+        }
+        return max(0, stages.count - 1)
+    }
+
     func value(atElapsed t: UInt64) -> Double {
         var from = start
         var offset: UInt64 = 0

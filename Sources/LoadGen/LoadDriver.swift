@@ -24,13 +24,14 @@ final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined
     var inFlight: Int { multi.activeCount }
 
     /// Sends the run's next request on behalf of `vu`; `done` runs when it has ended and been recorded.
-    func send(vu: Int, intendedMicros: UInt64, done: @escaping () -> Void) {
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping () -> Void) {
         let sequence = nextSequence
         nextSequence += 1
         let request = factory.make(sequence: sequence)
         let cold = touched.insert(request.adapter).inserted
-        let builder = RecordBuilder(sequence: sequence, vu: vu, request: request, cold: cold,
+        var builder = RecordBuilder(sequence: sequence, vu: vu, request: request, cold: cold,
                                     intendedMicros: intendedMicros, sentMicros: intendedMicros)
+        builder.record.stage = stage
         multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
             done()

@@ -58,7 +58,7 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
             checkFinished()
             return
         }
-        driver.send(vu: vu, intendedMicros: intended) { [unowned self] in
+        driver.send(vu: vu, intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] in
             let now = MonotonicClock.nowMicros()
             if self.thinkMicros == 0 || !self.issuing {
                 self.iterate(vu, intended: now)

@@ -26,6 +26,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var sequence: Int
     /// The virtual user (closed model) or slot (open model) that sent it.
     public var vu: Int
+    /// Index of the scenario stage the request was scheduled in (0 for single-stage loads).
+    public var stage: Int = 0
     /// Adapter id; empty means the base model.
     public var adapter: String
     /// True for the run's first request to this adapter (first touch).

@@ -1,7 +1,7 @@
 /// The columns of requests.csv: one row per request, times in milliseconds (offsets from the window start).
 public enum RequestsCSV {
     public static let header = [
-        "sequence", "vu", "adapter", "cold", "intended_ms", "sent_ms", "ttft_ms", "ttft_intended_ms", "tpot_ms", "e2e_ms",
+        "sequence", "vu", "stage", "adapter", "cold", "intended_ms", "sent_ms", "ttft_ms", "ttft_intended_ms", "tpot_ms", "e2e_ms",
         "schedule_lag_ms", "output_tokens", "output_tokens_source", "token_events", "input_words", "input_tokens",
         "max_new_tokens", "status", "finish_reason", "error_class", "error_type", "error_message", "request_id", "connect_ms",
     ]
@@ -10,7 +10,7 @@ public enum RequestsCSV {
         func ms(_ v: UInt64?) -> String { v.map { msText($0) } ?? "" }
         func offset(_ v: UInt64) -> String { v >= windowStartMicros ? msText(v - windowStartMicros) : "-" + msText(windowStartMicros - v) }
         return [
-            String(r.sequence), String(r.vu), r.adapter, r.cold ? "1" : "0", offset(r.intendedMicros), offset(r.sentMicros),
+            String(r.sequence), String(r.vu), String(r.stage), r.adapter, r.cold ? "1" : "0", offset(r.intendedMicros), offset(r.sentMicros),
             ms(r.ttftMicros), ms(r.ttftIntendedMicros), ms(r.tpotMicros), ms(r.e2eMicros), ms(r.scheduleLagMicros),
             String(r.outputTokens), r.outputTokensSource.rawValue, String(r.tokenEvents), String(r.inputWords),
             r.inputTokens.map(String.init) ?? "", String(r.maxNewTokens), String(r.status), r.finishReason ?? "",
