@@ -69,7 +69,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     public func stop() {
         lock.withLock { stopRequested = true }
         queue.async { [self] in
-            guard let executor else { return }
+            // Before the window (warm-up in flight) there is nothing to wait for: end the warm-up now.
+            guard let executor else { driver?.cutOffInFlight(); return }
             executor.stopIssuing()
             scheduleCutOff(after: scenario.gracefulStop)
         }
@@ -79,7 +80,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     public func abort() {
         lock.withLock { stopRequested = true; abortRequested = true }
         queue.async { [self] in
-            guard let executor else { return }
+            guard let executor else { driver?.cutOffInFlight(); return }
             executor.stopIssuing()
             (executor as? ArrivalExecutor)?.dropWaiting()
             driver?.cutOffInFlight()
