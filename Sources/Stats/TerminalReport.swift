@@ -41,7 +41,7 @@ public enum TerminalReport {
         if !named.isEmpty {
             out.append("")
             out.append(pad("  adapter", 28) + ["reqs", "err", "ttft p50", "ttft p95", "cold ttft", "warm p50", "tpot p50", "e2e p95"].map { lpad($0, 10) }.joined())
-            let rows = named.sorted { $0.requests > $1.requests }
+            let rows = named.sorted { ($0.requests, $1.adapter) > ($1.requests, $0.adapter) }
             for a in rows.prefix(maxAdapterRows) {
                 let name = a.adapter.isEmpty ? "(base model)" : a.adapter
                 let cells = [String(a.requests), String(a.failed), fmt(a.ttft.p50), fmt(a.ttft.p95),
