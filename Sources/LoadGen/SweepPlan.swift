@@ -41,7 +41,7 @@ public struct SweepPlan: Sendable {
     }
 
     /// Reads the scenario's `sweep` block, then applies command-line values over it.
-    public static func make(document: JSONValue, base: Scenario, adapters: [Int]?, concurrency: [Int]?, rates: [Double]?,
+    public static func make(document: JSONValue, base: Scenario, file: String, adapters: [Int]?, concurrency: [Int]?, rates: [Double]?,
                             duration: Duration?, untilSLO: Bool, sloFraction: Double?) throws -> SweepPlan {
         var r = ScenarioReader()
         let block = document.objectValue?["sweep"].flatMap { r.object($0, "sweep", allowed: ["adapters", "concurrency", "rate", "duration",
@@ -67,7 +67,7 @@ public struct SweepPlan: Sendable {
         if plan.concurrency.contains(0) { r.fail("sweep.concurrency", "values must be at least 1") }
         if plan.untilSLO && base.slo.isEmpty { r.fail("slo", "--until-slo needs the scenario to set \"slo\"") }
         if !plan.template.contains("{i}") { r.fail("sweep.template", "expected a \"{i}\" placeholder") }
-        guard r.issues.isEmpty else { throw ScenarioError(file: base.name, issues: r.issues) }
+        guard r.issues.isEmpty else { throw ScenarioError(file: file, issues: r.issues) }
         return plan
     }
 

@@ -21,6 +21,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("results-root"), help: "Where run folders are created.")
     var resultsRoot: String = "results"
 
+    @Flag(help: "Skip TLS certificate verification (same as target.insecure: true).")
+    var insecure = false
+
+    @Option(name: .customLong("ca-file"), help: "Trust this CA bundle (PEM) for the gateway (same as target.ca_file).")
+    var caFile: String?
+
     @Flag(help: "Print only the results folder path and errors.")
     var quiet = false
 
@@ -28,7 +34,8 @@ struct RunCommand: AsyncParsableCommand {
     var noProgress = false
 
     func run() async throws {
-        let code = await RunCommand.execute(scenarioPath: scenario, overrides: overrides, out: out, resultsRoot: resultsRoot,
+        let code = await RunCommand.execute(scenarioPath: scenario, overrides: TLSFlags.overrides(insecure: insecure, caFile: caFile) + overrides,
+                                            out: out, resultsRoot: resultsRoot,
                                             quiet: quiet, progress: !noProgress && Console.stderrIsTerminal)
         if code != LorabenchExit.ok { throw code }
     }

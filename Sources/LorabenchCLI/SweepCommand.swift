@@ -44,6 +44,12 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("results-root"), help: "Where the sweep folder is created.")
     var resultsRoot: String = "results"
 
+    @Flag(help: "Skip TLS certificate verification (same as target.insecure: true).")
+    var insecure = false
+
+    @Option(name: .customLong("ca-file"), help: "Trust this CA bundle (PEM) for the gateway (same as target.ca_file).")
+    var caFile: String?
+
     @Flag(help: "Continue an interrupted sweep in --out, skipping finished cells.")
     var resume = false
 
@@ -68,11 +74,11 @@ struct SweepCommand: AsyncParsableCommand {
         var cells: [(SweepPlan.Cell, Scenario)] = []
         do {
             var doc = try JSONValue.parse(try ScenarioLoader.readFile(scenario))
-            for o in overrides { doc = try ScenarioOverride.apply(o, to: doc) }
+            for o in TLSFlags.overrides(insecure: insecure, caFile: caFile) + overrides { doc = try ScenarioOverride.apply(o, to: doc) }
             document = doc
             base = try ScenarioLoader.load(document: doc, file: scenario, environment: environment)
             plan = try SweepPlan.make(
-                document: doc, base: base,
+                document: doc, base: base, file: scenario,
                 adapters: try Self.list(adapters, "adapters") { Int($0).flatMap { $0 >= 0 ? $0 : nil } },
                 concurrency: try Self.list(concurrency, "concurrency") { Int($0).flatMap { $0 >= 1 ? $0 : nil } },
                 rates: try Self.list(rate, "rate") { Double($0).flatMap { $0 > 0 ? $0 : nil } },

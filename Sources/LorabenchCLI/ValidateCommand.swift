@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoadGen
+import Stats
 
 /// `lorabench validate FILE`: checks a scenario and reports every problem with its JSON path; sends nothing.
 struct ValidateCommand: AsyncParsableCommand {
@@ -17,10 +18,21 @@ struct ValidateCommand: AsyncParsableCommand {
         do {
             let s = try ScenarioLoader.load(path: scenario, overrides: overrides)
             if case .simulator(let settings) = s.target.endpoint { _ = try EmbeddedTarget.simConfig(settings, file: scenario) }
+            // A `sweep` block is checked as `lorabench sweep` would read it.
+            var doc = try JSONValue.parse(try ScenarioLoader.readFile(scenario))
+            for o in overrides { doc = try ScenarioOverride.apply(o, to: doc) }
+            if doc.objectValue?["sweep"] != nil {
+                let plan = try SweepPlan.make(document: doc, base: s, file: scenario, adapters: nil, concurrency: nil, rates: nil, duration: nil,
+                                              untilSLO: false, sloFraction: nil)
+                for cell in plan.cells { _ = try ScenarioLoader.load(document: plan.document(for: cell, base: doc), file: "\(scenario) [sweep \(cell.id)]") }
+            }
             print("\(scenario): ok (\(s.name): \(s.load.executorName), \(DurationText.format(s.load.duration)), "
                   + "\(s.adapters.ids.isEmpty ? "base model" : "\(s.adapters.ids.count) adapters"), api \(s.target.api.rawValue))")
         } catch let e as ScenarioError {
             Console.error(e.description)
+            throw LorabenchExit.invalidConfig
+        } catch {
+            Console.error("\(scenario): \(error)")
             throw LorabenchExit.invalidConfig
         }
     }
