@@ -15,9 +15,10 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 target="${1:-}"; seconds="${2:-60}"; shift 2 2>/dev/null || true
-if [ "$target" = all ]; then
-  for t in sse scenario; do "$0" "$t" "$seconds" "$@"; done
-  exit 0
+if [ "$target" = all ]; then  # every target runs even when one finds a crash; the exit status says if any did
+  status=0
+  for t in sse scenario; do "$0" "$t" "$seconds" "$@" || status=$?; done
+  exit "$status"
 fi
 
 stats_files=(Sources/Stats/JSONValue.swift Sources/Stats/SLO.swift Sources/Stats/RequestRecord.swift)
