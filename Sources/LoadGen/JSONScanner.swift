@@ -73,19 +73,25 @@ struct JSONScanner {
         }
     }
 
-    /// An integer value (a number without fraction), nil for `null` or a non-integral number.
+    /// An integer value (a number without fraction), nil for `null`, a non-integral number or one outside `Int`.
     mutating func readInt() throws -> Int? {
         if try readNull() { return nil }
         let start = i
         try skipNumber()
-        var v = 0, neg = false
-        for k in start..<i {
+        let neg = b[start] == 0x2D
+        var v = 0
+        for k in (neg ? start + 1 : start)..<i {
             let c = b[k]
-            if c == 0x2D { neg = true; continue }
             guard c >= 0x30 && c <= 0x39 else { return nil }
-            v = v &* 10 &+ Int(c - 0x30)
+            // Accumulate negatively so Int.min fits; overflow means the count is not representable.
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (d, o2) = m.subtractingReportingOverflow(Int(c - 0x30))
+            if o1 || o2 { return nil }
+            v = d
         }
-        return neg ? -v : v
+        if neg { return v }
+        let (p, o) = (0).subtractingReportingOverflow(v)
+        return o ? nil : p
     }
 
     /// Calls `member` for each key of the object that comes next; `member` must consume the value.
@@ -135,16 +141,30 @@ struct JSONScanner {
         }
     }
 
+    /// Skips one number, checking JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
     private mutating func skipNumber() throws {
         _ = peek()
-        let start = i
-        while i < b.count {
-            let c = b[i]
-            guard (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2B || c == 0x2E || c == 0x65 || c == 0x45 else { break }
+        if i < b.count, b[i] == 0x2D { i += 1 }
+        guard i < b.count, Self.isDigit(b[i]) else { throw Malformed() }
+        if b[i] == 0x30 { i += 1 } else { skipDigits() }
+        if i < b.count, b[i] == 0x2E {
             i += 1
+            guard i < b.count, Self.isDigit(b[i]) else { throw Malformed() }
+            skipDigits()
         }
-        guard i > start else { throw Malformed() }
+        if i < b.count, b[i] == 0x65 || b[i] == 0x45 {
+            i += 1
+            if i < b.count, b[i] == 0x2B || b[i] == 0x2D { i += 1 }
+            guard i < b.count, Self.isDigit(b[i]) else { throw Malformed() }
+            skipDigits()
+        }
     }
+
+    private mutating func skipDigits() {
+        while i < b.count, Self.isDigit(b[i]) { i += 1 }
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     private mutating func literal(_ word: StaticString) throws {
         _ = peek()

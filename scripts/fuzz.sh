@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing with libFuzzer of the SSE decoder + stream event parser (`sse`) and of the scenario
+# loader (`scenario`). Builds the harness in Fuzz/ together with the few LoadGen/Stats sources it needs (no
+# package dependencies) into .build-fuzz/, then runs it for SECONDS on a scratch copy of the seed corpus.
+#
+#   scripts/fuzz.sh sse 300            # fuzz the SSE path for 5 minutes
+#   scripts/fuzz.sh scenario 300 -jobs=1
+#   scripts/fuzz.sh all 120            # each target in turn
+#
+# Crashes are written to .build-fuzz/<target>/crashes/; reproduce one with
+#   .build-fuzz/<target>/fuzz-<target> .build-fuzz/<target>/crashes/crash-…
+# New inputs found go to .build-fuzz/<target>/corpus (not the repo; minimise and copy by hand if worth keeping).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+
+target="${1:-}"; seconds="${2:-60}"; shift 2 2>/dev/null || true
+if [ "$target" = all ]; then  # every target runs even when one finds a crash; the exit status says if any did
+  status=0
+  for t in sse scenario; do "$0" "$t" "$seconds" "$@" || status=$?; done
+  exit "$status"
+fi
+
+stats_files=(Sources/Stats/JSONValue.swift Sources/Stats/SLO.swift Sources/Stats/RequestRecord.swift)
+loadgen_common=(Sources/LoadGen/Scenario.swift Sources/LoadGen/ScenarioIssue.swift Sources/LoadGen/DurationText.swift)
+case "$target" in
+  sse)
+    loadgen_files=("${loadgen_common[@]}" Sources/LoadGen/SSEDecoder.swift Sources/LoadGen/StreamEvent.swift
+                   Sources/LoadGen/JSONScanner.swift)
+    harness=Fuzz/SSEFuzz.swift
+    max_len=4096; dict=Fuzz/sse.dict ;;
+  scenario)
+    loadgen_files=("${loadgen_common[@]}" Sources/LoadGen/ScenarioLoader.swift Sources/LoadGen/ScenarioReader.swift
+                   Sources/LoadGen/ScenarioOverride.swift Sources/LoadGen/WordList.swift)
+    harness=Fuzz/ScenarioFuzz.swift
+    max_len=8192; dict=Fuzz/scenario.dict ;;
+  *)
+    echo "usage: $0 sse|scenario|all SECONDS [libFuzzer flags...]" >&2
+    exit 2 ;;
+esac
+
+out=".build-fuzz/$target"
+mkdir -p "$out/crashes" "$out/corpus"
+# -sanitize=fuzzer instruments for coverage (and links libFuzzer's main into the final binary only).
+flags=(-parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6)
+echo "building $out/fuzz-$target"
+swiftc "${flags[@]}" -wmo -module-name Stats -emit-module -emit-module-path "$out/Stats.swiftmodule" \
+  -c -o "$out/Stats.o" "${stats_files[@]}"
+swiftc "${flags[@]}" -wmo -module-name LoadGen -I "$out" -emit-module -emit-module-path "$out/LoadGen.swiftmodule" \
+  -c -o "$out/LoadGen.o" "${loadgen_files[@]}"
+swiftc "${flags[@]}" -module-name "Fuzz_$target" -I "$out" "$harness" "$out/Stats.o" "$out/LoadGen.o" -o "$out/fuzz-$target"
+
+echo "running $target for ${seconds}s"
+# -timeout: one input taking over 10 s is a hang worth reporting; -rss_limit_mb guards the 2-core box.
+"$out/fuzz-$target" "$out/corpus" Fuzz/corpus/"$target" -max_total_time="$seconds" -max_len="$max_len" \
+  -dict="$dict" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/crashes/" "$@" 2>&1 | tee "$out/last-run.log"
