@@ -94,6 +94,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let dir: String
         do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
         catch { throw RunError.output("\(error)") }
+        do { _ = try FileLimit.ensure(forConnections: scenario.load.maxInFlight + 1) }
+        catch { throw RunError.output("\(error)") }
 
         if scenario.health.enabled {
             options.log("waiting for \(baseURL)/health (up to \(DurationText.format(scenario.health.timeout)))")
