@@ -21,7 +21,7 @@ if [ "$target" = all ]; then  # every target runs even when one finds a crash; t
   exit "$status"
 fi
 
-stats_files=(Sources/Stats/JSONValue.swift Sources/Stats/SLO.swift Sources/Stats/RequestRecord.swift)
+stats_files=(Sources/Stats/JSONValue.swift Sources/Stats/SLO.swift Sources/Stats/RequestRecord.swift Sources/Stats/Threshold.swift)
 loadgen_common=(Sources/LoadGen/Scenario.swift Sources/LoadGen/ScenarioIssue.swift Sources/LoadGen/DurationText.swift)
 case "$target" in
   sse)

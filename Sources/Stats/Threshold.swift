@@ -1,3 +1,5 @@
+import Foundation
+
 /// A pass/fail criterion on a run, k6 style: `"ttft.p95": "< 500"` (milliseconds), `"error_rate": "< 0.01"`.
 public struct Threshold: Codable, Sendable, Equatable {
     public enum Comparison: String, Codable, Sendable, CaseIterable {
@@ -47,54 +49,10 @@ public struct Threshold: Codable, Sendable, Equatable {
         throw ThresholdError(message: "expected a comparison like \"< 500\" or \">= 0.99\", got \"\(expression)\"")
     }
 
-    /// The number this threshold looks at in a summary (ms for latencies); nil when the run has none.
-    public func actual(in s: RunSummary) -> Double? {
-        switch metric {
-        case "error_rate": return s.requests.errorRate
-        case "request_throughput": return s.throughput.requestThroughput
-        case "output_token_throughput": return s.throughput.outputTokenThroughput
-        case "goodput": return s.throughput.goodput
-        case "goodput_fraction": return s.throughput.goodputFraction
-        case "failed": return Double(s.requests.failed)
-        case "dropped": return Double(s.requests.dropped)
-        case "succeeded": return Double(s.requests.succeeded)
-        default:
-            let parts = metric.split(separator: ".", maxSplits: 1).map(String.init)
-            let m: MetricSummary?
-            switch parts[0] {
-            case "cold_ttft": m = s.coldTTFT
-            case "warm_ttft": m = s.warmTTFT
-            default: m = s.metrics[parts[0]]
-            }
-            guard let m, m.count > 0 else { return nil }
-            switch parts[1] {
-            case "min": return m.min
-            case "max": return m.max
-            case "mean": return m.mean
-            default:
-                guard let i = MetricSummary.percentileLabels.firstIndex(of: parts[1]) else { return nil }
-                return m.percentileValues[i]
-            }
-        }
-    }
-
+    /// The comparison as written in scenarios (`< 500`).
     public var expression: String {
         "\(comparison.rawValue) " + (value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
     }
-
-    /// Checks the threshold; a metric with no data fails (nothing was measured to vouch for it).
-    public func evaluate(_ s: RunSummary) -> ThresholdResult {
-        let a = actual(in: s)
-        return ThresholdResult(metric: metric, expression: expression, actual: a, passed: a.map { comparison.holds($0, value) } ?? false)
-    }
-}
-
-/// The outcome of one threshold, as stored in summary.json.
-public struct ThresholdResult: Codable, Sendable, Equatable {
-    public var metric: String
-    public var expression: String
-    public var actual: Double?
-    public var passed: Bool
 }
 
 /// A threshold that cannot be parsed.
