@@ -6,6 +6,7 @@
 #   scripts/fuzz.sh sse 300            # fuzz the SSE path for 5 minutes
 #   scripts/fuzz.sh scenario 300 -jobs=1
 #   scripts/fuzz.sh all 120            # each target in turn
+#   scripts/fuzz.sh sse coverage       # line coverage of the target's sources by the corpus found so far
 #
 # Crashes are written to .build-fuzz/<target>/crashes/; reproduce one with
 #   .build-fuzz/<target>/fuzz-<target> .build-fuzz/<target>/crashes/crash-…
@@ -41,14 +42,32 @@ esac
 
 out=".build-fuzz/$target"
 mkdir -p "$out/crashes" "$out/corpus"
+
+build() {  # build DIR FLAGS...: the two modules, then the harness linked with libFuzzer
+  local dir="$1"; shift
+  mkdir -p "$dir"
+  swiftc "$@" -wmo -module-name Stats -emit-module -emit-module-path "$dir/Stats.swiftmodule" \
+    -c -o "$dir/Stats.o" "${stats_files[@]}"
+  swiftc "$@" -wmo -module-name LoadGen -I "$dir" -emit-module -emit-module-path "$dir/LoadGen.swiftmodule" \
+    -c -o "$dir/LoadGen.o" "${loadgen_files[@]}"
+  swiftc "$@" -module-name "Fuzz_$target" -I "$dir" "$harness" "$dir/Stats.o" "$dir/LoadGen.o" -o "$dir/fuzz-$target"
+}
+
+if [ "$seconds" = coverage ]; then
+  # Same harness with clang-style coverage instead of ASan; runs every corpus input once.
+  echo "building $out/cov/fuzz-$target (coverage)"
+  build "$out/cov" -parse-as-library -sanitize=fuzzer -profile-generate -profile-coverage-mapping -Onone -swift-version 6
+  rm -f "$out"/cov/*.profraw
+  LLVM_PROFILE_FILE="$out/cov/%p.profraw" "$out/cov/fuzz-$target" -runs=0 "$out/corpus" Fuzz/corpus/"$target" \
+    >"$out/cov/run.log" 2>&1
+  llvm-profdata merge -sparse "$out"/cov/*.profraw -o "$out/cov/merged.profdata"
+  llvm-cov report "$out/cov/fuzz-$target" -instr-profile="$out/cov/merged.profdata" "${loadgen_files[@]}" "${stats_files[@]}"
+  exit 0
+fi
+
 # -sanitize=fuzzer instruments for coverage (and links libFuzzer's main into the final binary only).
-flags=(-parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6)
 echo "building $out/fuzz-$target"
-swiftc "${flags[@]}" -wmo -module-name Stats -emit-module -emit-module-path "$out/Stats.swiftmodule" \
-  -c -o "$out/Stats.o" "${stats_files[@]}"
-swiftc "${flags[@]}" -wmo -module-name LoadGen -I "$out" -emit-module -emit-module-path "$out/LoadGen.swiftmodule" \
-  -c -o "$out/LoadGen.o" "${loadgen_files[@]}"
-swiftc "${flags[@]}" -module-name "Fuzz_$target" -I "$out" "$harness" "$out/Stats.o" "$out/LoadGen.o" -o "$out/fuzz-$target"
+build "$out" -parse-as-library -sanitize=fuzzer,address -O -g -swift-version 6
 
 echo "running $target for ${seconds}s"
 # -timeout: one input taking over 10 s is a hang worth reporting; -rss_limit_mb guards the 2-core box.

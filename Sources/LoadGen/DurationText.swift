@@ -6,7 +6,11 @@ public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let s = text.trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty else { return nil }
-        if let seconds = Double(s), seconds.isFinite, seconds >= 0 { return .milliseconds(Int64((seconds * 1000).rounded())) }
+        if let seconds = Double(s), seconds.isFinite, seconds >= 0 {
+            // Same bound as the unit form below: larger values would trap converting to Int64.
+            guard seconds < 1e9 else { return nil }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
         var total: Double = 0
         var number = ""
         var i = s.startIndex

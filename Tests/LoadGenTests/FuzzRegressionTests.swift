@@ -1,5 +1,6 @@
 import Foundation
 @testable import LoadGen
+import Stats
 import XCTest
 
 /// Inputs found by libFuzzer (scripts/fuzz.sh) that crashed or misread the decoders, kept as regressions.
@@ -49,5 +50,22 @@ final class FuzzRegressionTests: XCTestCase {
         let e = try StreamEventParser.parse(Array(chunk.utf8), api: .openaiCompletions)
         XCTAssertEqual(e.generatedTokens, 7)
         XCTAssertEqual(e.promptTokens, 5)
+    }
+}
+
+/// Found by reading DurationText while writing the scenario harness: a duration string that parses as a huge
+/// number of seconds ("1e20") trapped converting to Int64 instead of being reported as an invalid duration.
+final class DurationTextRegressionTests: XCTestCase {
+    func testHugeNumericDurationStringsAreInvalidNotATrap() throws {
+        for text in ["1e20", "9223372036854776", "1e300", "1000000000"] {
+            XCTAssertNil(DurationText.parse(text), text)
+        }
+        XCTAssertEqual(DurationText.parse("999999999"), .seconds(999_999_999))
+        XCTAssertEqual(DurationText.parse("1.5"), .milliseconds(1500))
+        let doc: JSONValue = .object(["target": .object(["url": .string("http://127.0.0.1:1")]), "vus": .int(1),
+                                      "duration": .string("1e20")])
+        XCTAssertThrowsError(try ScenarioLoader.load(document: doc, file: "t.json", environment: [:])) { error in
+            XCTAssertEqual((error as? ScenarioError)?.issues.map(\.path), ["duration"], "\(error)")
+        }
     }
 }
