@@ -110,7 +110,12 @@ public enum ScenarioLoader {
         var words = WordList.builtIn
         let wordListPath = r.string(top, "word_list", "")
         if let p = wordListPath {
-            if let text = try? String(contentsOfFile: p, encoding: .utf8) {
+            let attrs = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: p).resolvingSymlinksInPath().path)
+            if attrs?[.type] as? FileAttributeType != .typeRegular {
+                r.fail("word_list", "\(p) is not a regular file")
+            } else if let size = attrs?[.size] as? NSNumber, size.intValue > maxFileBytes {
+                r.fail("word_list", "\(p) is \(size.intValue) bytes; word lists are limited to \(maxFileBytes) bytes")
+            } else if let text = try? String(contentsOfFile: p, encoding: .utf8) {
                 words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
                 if words.isEmpty { r.fail("word_list", "file \(p) holds no words") }
             } else {

@@ -69,6 +69,20 @@ final class ScenarioLoaderTests: XCTestCase {
         assertContains(issues(big), "scenario files are limited to")
     }
 
+    func testWordListMustBeARegularFileOfBoundedSize() throws {
+        let doc = JSONValue.object(["target": .object(["url": .string("http://127.0.0.1:1")]), "duration": .string("1s"),
+                                    "word_list": .string("/dev/zero")])
+        XCTAssertThrowsError(try ScenarioLoader.load(document: doc, file: "t.json", environment: [:])) {
+            XCTAssertTrue("\($0)".contains("word_list: /dev/zero is not a regular file"), "\($0)")
+        }
+        let words = NSTemporaryDirectory() + "words-\(UUID().uuidString).txt"
+        try "alpha beta\ngamma".write(toFile: words, atomically: true, encoding: .utf8)
+        let ok = try ScenarioLoader.load(document: .object(["target": .object(["url": .string("http://127.0.0.1:1")]),
+                                                            "duration": .string("1s"), "word_list": .string(words)]),
+                                         file: "t.json", environment: [:])
+        XCTAssertEqual(ok.wordList, ["alpha", "beta", "gamma"])
+    }
+
     func testShippedScenariosAreValid() throws {
         for name in ["quickstart.json", "a100.json"] {
             let s = try ScenarioLoader.load(path: Self.repo.appendingPathComponent("scenarios/\(name)").path, environment: [:])
