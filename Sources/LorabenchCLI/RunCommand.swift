@@ -61,7 +61,8 @@ struct RunCommand: AsyncParsableCommand {
 
     /// One validated scenario, run end to end (embedded simulator, signals, report, exit code); `sweep` runs cells with it.
     static func perform(_ s: Scenario, file scenarioPath: String, out: String?, resultsRoot: String, quiet: Bool, progress: Bool,
-                        environment: [String: String], onStart: (@Sendable (Runner) -> Void)? = nil) async -> (code: ExitCode, outcome: RunOutcome?) {
+                        environment: [String: String], printsResult: Bool = true,
+                        onStart: (@Sendable (Runner) -> Void)? = nil) async -> (code: ExitCode, outcome: RunOutcome?) {
         var token: String?
         if let name = s.target.authEnv {
             guard let t = environment[name], !t.isEmpty else {
@@ -110,7 +111,9 @@ struct RunCommand: AsyncParsableCommand {
             return (LorabenchExit.runError, nil)
         }
         await target.stop()
-        if quiet {
+        if !printsResult {
+            // The caller (sweep) reports for itself.
+        } else if quiet {
             print(outcome.directory)
         } else {
             print(TerminalReport.render(outcome.summary, resultsDir: outcome.directory))

@@ -104,7 +104,6 @@ struct SweepCommand: AsyncParsableCommand {
             Console.error("\(scenario): not valid JSON: \(error)")
             return LorabenchExit.invalidConfig
         }
-        _ = document
 
         let dir: String
         if resume {
@@ -130,7 +129,7 @@ struct SweepCommand: AsyncParsableCommand {
         var capacity: [String: Double] = [:]
         var interrupted = false
         for a in plan.adapterCounts {
-            var lastPass: SweepPlan.Cell?, firstFail: SweepPlan.Cell?
+            var lastPass: SweepPlan.Cell?
             var queue = cells.filter { $0.0.adapters == a }
             while !queue.isEmpty && !interrupted {
                 let (cell, s) = queue.removeFirst()
@@ -147,7 +146,6 @@ struct SweepCommand: AsyncParsableCommand {
                 if (row.goodputFraction ?? 0) >= plan.sloFraction {
                     lastPass = cell
                 } else {
-                    firstFail = cell
                     queue.removeAll()
                     // Bisect the concurrency between the last level that held and the first that did not.
                     if let lo = lastPass?.concurrency, let hi = cell.concurrency, hi - lo > 1 {
@@ -160,14 +158,13 @@ struct SweepCommand: AsyncParsableCommand {
                             if code2 == LorabenchExit.aborted { interrupted = true }
                             guard let row2 else { break }
                             rows.append(row2)
-                            if (row2.goodputFraction ?? 0) >= plan.sloFraction { l = mid; lastPass = c } else { h = mid; firstFail = c }
+                            if (row2.goodputFraction ?? 0) >= plan.sloFraction { l = mid; lastPass = c } else { h = mid }
                         }
                     }
                 }
             }
             if plan.untilSLO {
                 capacity[String(a)] = lastPass.map { $0.concurrency.map(Double.init) ?? $0.rate ?? 0 } ?? 0
-                _ = firstFail
             }
             if interrupted { break }
         }
@@ -196,7 +193,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
         if resume, FileManager.default.fileExists(atPath: cellDir) { try? FileManager.default.removeItem(atPath: cellDir) }
         let (code, outcome) = await RunCommand.perform(s, file: scenario, out: cellDir, resultsRoot: dir, quiet: true, progress: false,
-                                                       environment: environment)
+                                                       environment: environment, printsResult: false)
         guard let outcome else { return (code, nil) }
         let row = SweepRow(cell: cell.id, adapters: cell.adapters, concurrency: cell.concurrency, rate: cell.rate, summary: outcome.summary, directory: rel)
         Console.info(String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", cell.id, TerminalReport.fmt(row.ttftP50),

@@ -44,6 +44,24 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(resumed.rows, report.rows)
     }
 
+    func testUntilSLOFindsTheCapacityPerAdapterCount() async throws {
+        // Two sequences per batch at ~20 ms a token: up to 2 VUs get their first token at once, more queue for a
+        // whole 10-token generation (~200 ms), far over the 120 ms TTFT objective.
+        let path = NSTemporaryDirectory() + "slo-\(UUID().uuidString).json"
+        try """
+        {"name":"slo","target":{"simulator":{"profile":"fast","max_batch_size":2,"decode_base_ms":20}},
+         "concurrency":1,"duration":"1500ms","input_words":5,"max_new_tokens":10,
+         "health":{"interval":"50ms","timeout":"5s"},"slo":{"ttft_ms":120}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let out = NSTemporaryDirectory() + "slo-out-\(UUID().uuidString)"
+        var cmd = try SweepCommand.parse([path, "--adapters", "0", "--concurrency", "1,8", "--until-slo", "--slo-fraction", "0.9", "--out", out])
+        let code = await cmd.execute(environment: [:])
+        XCTAssertEqual(code, LorabenchExit.ok)
+        let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/sweep.json")))
+        XCTAssertEqual(report.capacity["0"], 2, "bisection between 1 (holds) and 8 (fails) lands on the batch size: \(report.rows.map { ($0.cell, $0.goodputFraction ?? -1) })")
+        XCTAssertEqual(Set(report.rows.map(\.cell)), ["a0-c1", "a0-c8", "a0-c4", "a0-c2", "a0-c3"])
+    }
+
     func testInvalidSweepOptionsExit104BeforeRunning() async throws {
         let path = NSTemporaryDirectory() + "sweep-\(UUID().uuidString).json"
         try #"{"target":{"simulator":{"profile":"fast"}},"concurrency":1,"duration":"1s"}"#.write(toFile: path, atomically: true, encoding: .utf8)
