@@ -16,7 +16,9 @@ public enum FileLimit {
     public struct Insufficient: Error, Sendable, Equatable, CustomStringConvertible {
         /// Descriptors the run needs (connections plus `reserve`).
         public var needed: Int
+        /// The soft limit in force when the check ran.
         public var soft: Int
+        /// The hard limit (`Int.max` for unlimited): the ceiling an unprivileged process may raise to.
         public var hard: Int
         /// Why raising failed, when the kernel refused (`strerror` text), else nil.
         public var reason: String?
@@ -41,7 +43,8 @@ public enum FileLimit {
     /// An in-process simulator holds the server side of each connection too: pass twice the in-flight count then.
     @discardableResult
     public static func ensure(forConnections connections: Int) throws -> (soft: Int, hard: Int) {
-        let (needed, overflow) = max(connections, 0).addingReportingOverflow(reserve)
+        let (sum, overflow) = max(connections, 0).addingReportingOverflow(reserve)
+        let needed = overflow ? Int.max : sum
         var rl = rlimit()
         guard getrlimit(resource, &rl) == 0 else {
             throw Insufficient(needed: needed, soft: 0, hard: 0, reason: String(cString: strerror(errno)))

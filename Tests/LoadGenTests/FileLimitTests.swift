@@ -44,7 +44,9 @@ final class FileLimitTests: XCTestCase {
             XCTAssertTrue(e.description.contains("ulimit -n \(connections + FileLimit.reserve)"), e.description)
         }
         XCTAssertEqual(FileLimit.current().soft, before.soft, "a refused request leaves the limit alone")
-        XCTAssertThrowsError(try FileLimit.ensure(forConnections: Int.max), "overflowing counts are refused, not trapped")
+        XCTAssertThrowsError(try FileLimit.ensure(forConnections: Int.max), "overflowing counts are refused, not trapped") {
+            XCTAssertEqual(($0 as? FileLimit.Insufficient)?.needed, Int.max)
+        }
     }
 
     #if canImport(Glibc)
