@@ -2,17 +2,9 @@
 # Accuracy benchmark (by hand, not in CI): lorabench's per-request TTFT, E2E and mean ITL against what the
 # simulator really did (GET /sim/requests; both sides use CLOCK_MONOTONIC), release builds, separate processes.
 # Requests that opened a new connection are left out: the server cannot see connect time (it is in connect_ms).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/lib/bench-sim.sh"
 port=${PORT:-3931}
-swift build -c release --product lorabench >/dev/null
-bin=.build/release/lorabench
-"$bin" sim --port "$port" --profile a100-7b > /tmp/lorabench-acc-sim.log 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null || true' EXIT
-sleep 1
-out=$(mktemp -d)
+start_sim "$port" '{"profile":"a100-7b"}'
 "$bin" run bench/accuracy.json --set "target.url=http://127.0.0.1:$port" --out "$out/run" --quiet "$@" >/dev/null
 curl -s "http://127.0.0.1:$port/sim/requests" > "$out/truth.json"
 python3 - "$out/run/requests.csv" "$out/truth.json" <<'PY'

@@ -1,19 +1,10 @@
 #!/usr/bin/env bash
 # Generator benchmark (by hand, not in CI): lorabench with 2000 VUs against `lorabench sim --profile bench`
 # in a separate process, both release builds on this machine. Prints the client's CPU use and what it measured.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/lib/bench-sim.sh"
 port=${PORT:-3930}
-swift build -c release --product lorabench >/dev/null
-bin=.build/release/lorabench
 # DECODE_MS sets the simulator's step time: 80 ms gives ~25,000 token events/s from 2000 streams.
-echo "{\"profile\":\"bench\",\"decode_base_ms\":${DECODE_MS:-80}}" > /tmp/lorabench-bench-sim.json
-"$bin" sim --port "$port" --config /tmp/lorabench-bench-sim.json > /tmp/lorabench-bench-sim.log 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null || true' EXIT
-sleep 1
-out=$(mktemp -d)
+start_sim "$port" "{\"profile\":\"bench\",\"decode_base_ms\":${DECODE_MS:-80}}"
 /usr/bin/time -f "generator: %U s user, %S s system, %e s wall, max RSS %M KiB" \
   "$bin" run bench/generator.json --set "target.url=http://127.0.0.1:$port" --out "$out/run" --quiet "$@"
 python3 - "$out/run/summary.json" <<'PY'

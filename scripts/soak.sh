@@ -1,18 +1,9 @@
 #!/usr/bin/env bash
 # Soak benchmark (by hand, not in CI): 500 VUs for 10 minutes (bench/soak.json) against `lorabench sim` in another
 # process; samples the generator's RSS and open file descriptors every 10 s and prints the fitted slopes.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
+source "$(dirname "$0")/lib/bench-sim.sh"
 port=${PORT:-3932}
-swift build -c release --product lorabench >/dev/null
-bin=.build/release/lorabench
-echo '{"profile":"bench","decode_base_ms":30,"replicas":4}' > /tmp/lorabench-soak-sim.json
-"$bin" sim --port "$port" --config /tmp/lorabench-soak-sim.json > /tmp/lorabench-soak-sim.log 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null || true' EXIT
-sleep 1
-out=$(mktemp -d)
+start_sim "$port" '{"profile":"bench","decode_base_ms":30,"replicas":4}'
 "$bin" run bench/soak.json --set "target.url=http://127.0.0.1:$port" --out "$out/run" --quiet "$@" > /dev/null &
 gen=$!
 samples="$out/samples.csv"

@@ -12,20 +12,13 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Scenario file (JSON).")
     var scenario: String
 
-    @Option(name: .customLong("set"), help: "Override a field: dotted.path=value (value read as JSON when it parses).")
-    var overrides: [String] = []
+    @OptionGroup var scenarioOptions: ScenarioOptions
 
     @Option(help: "Results folder for this run (default: <results-root>/<UTC timestamp>-<name>).")
     var out: String?
 
     @Option(name: .customLong("results-root"), help: "Where run folders are created.")
     var resultsRoot: String = "results"
-
-    @Flag(help: "Skip TLS certificate verification (same as target.insecure: true).")
-    var insecure = false
-
-    @Option(name: .customLong("ca-file"), help: "Trust this CA bundle (PEM) for the gateway (same as target.ca_file).")
-    var caFile: String?
 
     @Flag(help: "Print only the results folder path and errors.")
     var quiet = false
@@ -34,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     var noProgress = false
 
     func run() async throws {
-        let code = await RunCommand.execute(scenarioPath: scenario, overrides: TLSFlags.overrides(insecure: insecure, caFile: caFile) + overrides,
+        let code = await RunCommand.execute(scenarioPath: scenario, overrides: scenarioOptions.overrides,
                                             out: out, resultsRoot: resultsRoot,
                                             quiet: quiet, progress: !noProgress && Console.stderrIsTerminal)
         if code != LorabenchExit.ok { throw code }

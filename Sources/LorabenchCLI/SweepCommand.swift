@@ -17,8 +17,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Argument(help: "Scenario file (JSON).")
     var scenario: String
 
-    @Option(name: .customLong("set"), help: "Override a field of the base scenario: dotted.path=value.")
-    var overrides: [String] = []
+    @OptionGroup var scenarioOptions: ScenarioOptions
 
     @Option(help: "Adapter counts, comma separated (0 = base model only).")
     var adapters: String?
@@ -44,12 +43,6 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("results-root"), help: "Where the sweep folder is created.")
     var resultsRoot: String = "results"
 
-    @Flag(help: "Skip TLS certificate verification (same as target.insecure: true).")
-    var insecure = false
-
-    @Option(name: .customLong("ca-file"), help: "Trust this CA bundle (PEM) for the gateway (same as target.ca_file).")
-    var caFile: String?
-
     @Flag(help: "Continue an interrupted sweep in --out, skipping finished cells.")
     var resume = false
 
@@ -74,7 +67,7 @@ struct SweepCommand: AsyncParsableCommand {
         var cells: [(SweepPlan.Cell, Scenario)] = []
         do {
             var doc = try JSONValue.parse(try ScenarioLoader.readFile(scenario))
-            for o in TLSFlags.overrides(insecure: insecure, caFile: caFile) + overrides { doc = try ScenarioOverride.apply(o, to: doc) }
+            for o in scenarioOptions.overrides { doc = try ScenarioOverride.apply(o, to: doc) }
             document = doc
             base = try ScenarioLoader.load(document: doc, file: scenario, environment: environment)
             plan = try SweepPlan.make(

@@ -11,16 +11,15 @@ struct ValidateCommand: AsyncParsableCommand {
     @Argument(help: "Scenario file (JSON).")
     var scenario: String
 
-    @Option(name: .customLong("set"), help: "Override a field: dotted.path=value (value read as JSON when it parses).")
-    var overrides: [String] = []
+    @OptionGroup var scenarioOptions: ScenarioOptions
 
     func run() async throws {
         do {
-            let s = try ScenarioLoader.load(path: scenario, overrides: overrides)
+            let s = try ScenarioLoader.load(path: scenario, overrides: scenarioOptions.overrides)
             if case .simulator(let settings) = s.target.endpoint { _ = try EmbeddedTarget.simConfig(settings, file: scenario) }
             // A `sweep` block is checked as `lorabench sweep` would read it.
             var doc = try JSONValue.parse(try ScenarioLoader.readFile(scenario))
-            for o in overrides { doc = try ScenarioOverride.apply(o, to: doc) }
+            for o in scenarioOptions.overrides { doc = try ScenarioOverride.apply(o, to: doc) }
             if doc.objectValue?["sweep"] != nil {
                 let plan = try SweepPlan.make(document: doc, base: s, file: scenario, adapters: nil, concurrency: nil, rates: nil, duration: nil,
                                               untilSLO: false, sloFraction: nil)
