@@ -94,7 +94,10 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let dir: String
         do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
         catch { throw RunError.output("\(error)") }
-        do { _ = try FileLimit.ensure(forConnections: scenario.load.maxInFlight + 1) }
+        // An embedded simulator holds the server end of every connection in this same process.
+        let embedded: Bool
+        if case .simulator = scenario.target.endpoint { embedded = true } else { embedded = false }
+        do { _ = try FileLimit.ensure(forConnections: (scenario.load.maxInFlight + 1) * (embedded ? 2 : 1)) }
         catch { throw RunError.output("\(error)") }
 
         if scenario.health.enabled {
