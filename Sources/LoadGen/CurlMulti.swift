@@ -21,8 +21,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// so libdispatch never watches a reused descriptor number.
     final class SocketWatch {
         let fd: curl_socket_t
-        var read: DispatchSourceRead?
-        var write: DispatchSourceWrite?
+        var read: DispatchSourceProtocol?
+        var write: DispatchSourceProtocol?
         var pendingCancels = 0
         var closeRequested = false
         init(fd: curl_socket_t) { self.fd = fd }
@@ -94,25 +94,34 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         if let existing = sockets[fd] { w = existing } else { w = SocketWatch(fd: fd); sockets[fd] = w }
         let wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT
         let wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT
-        if wantRead, w.read == nil {
-            let s = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            s.setEventHandler { [self] in self.socketAction(fd, Int32(CURL_CSELECT_IN)) }
-            s.setCancelHandler { [self] in self.sourceCancelled(w) }
-            w.read = s
-            s.resume()
-        } else if !wantRead, let s = w.read {
-            w.read = nil; w.pendingCancels += 1; s.cancel()
+        w.read = update(w, w.read, want: wantRead, mask: Int32(CURL_CSELECT_IN)) {
+            DispatchSource.makeReadSource(fileDescriptor: $0, queue: $1)
         }
-        if wantWrite, w.write == nil {
-            let s = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            s.setEventHandler { [self] in self.socketAction(fd, Int32(CURL_CSELECT_OUT)) }
-            s.setCancelHandler { [self] in self.sourceCancelled(w) }
-            w.write = s
-            s.resume()
-        } else if !wantWrite, let s = w.write {
-            w.write = nil; w.pendingCancels += 1; s.cancel()
+        w.write = update(w, w.write, want: wantWrite, mask: Int32(CURL_CSELECT_OUT)) {
+            DispatchSource.makeWriteSource(fileDescriptor: $0, queue: $1)
         }
         if what == CURL_POLL_REMOVE, w.pendingCancels == 0 { sockets[fd] = nil }
+    }
+
+    /// Starts or stops one direction's source for a socket; returns the source watching it now (nil for none).
+    private func update(_ w: SocketWatch, _ current: DispatchSourceProtocol?, want: Bool, mask: Int32,
+                        make: (Int32, DispatchQueue) -> DispatchSourceProtocol) -> DispatchSourceProtocol? {
+        guard want else {
+            if let current { retire(current, of: w) }
+            return nil
+        }
+        if let current { return current }
+        let s = make(w.fd, queue)
+        s.setEventHandler { [self] in self.socketAction(w.fd, mask) }
+        s.setCancelHandler { [self] in self.sourceCancelled(w) }
+        s.resume()
+        return s
+    }
+
+    /// Cancels a socket's source; the fd may be closed once every such cancellation has completed.
+    private func retire(_ s: DispatchSourceProtocol, of w: SocketWatch) {
+        w.pendingCancels += 1
+        s.cancel()
     }
 
     private func sourceCancelled(_ w: SocketWatch) {
@@ -127,8 +136,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         dispatchPrecondition(condition: .onQueue(queue))
         if let w = sockets[fd], w.pendingCancels > 0 || w.read != nil || w.write != nil {
             w.closeRequested = true
-            if let s = w.read { w.read = nil; w.pendingCancels += 1; s.cancel() }
-            if let s = w.write { w.write = nil; w.pendingCancels += 1; s.cancel() }
+            if let s = w.read { w.read = nil; retire(s, of: w) }
+            if let s = w.write { w.write = nil; retire(s, of: w) }
         } else {
             sockets[fd] = nil
             close(fd)
