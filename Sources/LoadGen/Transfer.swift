@@ -44,6 +44,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     private var decoder: SSEDecoder
     private var status = 0
     private var contentType = ""
+    /// Decided once per response head, not per body chunk (the per-token path).
+    private var isEventStream = false
     private var requestId: String?
     private var errorBody: [UInt8] = []
     private let errorBuffer: UnsafeMutablePointer<CChar> = {
@@ -63,9 +65,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
 
     deinit { errorBuffer.deallocate() }
 
-    func configure(easy: UnsafeMutableRawPointer, multi: CurlMulti) {
-        self.easy = easy
-        let h = easy
+    func configure(easy h: UnsafeMutableRawPointer, multi: CurlMulti) {
+        easy = h
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_easy_setopt_string(h, CURLOPT_URL, request.url)
         lb_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, settings.headers)
@@ -101,7 +102,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             if errorBody.count < 4096 { errorBody.append(contentsOf: bytes.prefix(4096 - errorBody.count)) }
             return true
         }
-        if !contentType.contains("text/event-stream") {
+        if !isEventStream {
             builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
             return false
         }
@@ -132,12 +133,16 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             contentType = ""
+            isEventStream = false
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        if name == "content-type" { contentType = value.lowercased() }
+        if name == "content-type" {
+            contentType = value.lowercased()
+            isEventStream = contentType.contains("text/event-stream")
+        }
         else if name == "x-request-id" { requestId = value }
     }
 
@@ -148,7 +153,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             if finalStatus != 0 && !(200..<300).contains(finalStatus) {
                 builder.fail(.http, message: "HTTP \(finalStatus): \(Self.errorText(errorBody))", at: now)
             } else if code != CURLE_OK {
-                let detail = String(cString: errorBuffer).isEmpty ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+                let buffered = String(cString: errorBuffer)
+                let detail = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
                 switch code {
                 case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
                      CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
@@ -168,10 +174,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
 
     /// The server's error message from a JSON `{"error": …}` body, or the body's start as text.
     static func errorText(_ body: [UInt8]) -> String {
-        if let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let e = o["error"] {
-            if let s = e as? String { return s }
-            if let m = (e as? [String: Any])?["message"] as? String { return m }
-        }
+        if let message = (try? StreamEventParser.parseError(body))?.errorMessage { return message }
         let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "(empty body)" : text
     }

@@ -6,11 +6,7 @@ import XCTest
 
 /// The process-level contract: exit codes and files, running the commands in-process.
 final class ExitCodeTests: XCTestCase {
-    func write(_ json: String) throws -> String {
-        let path = NSTemporaryDirectory() + "scenario-\(UUID().uuidString).json"
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func write(_ json: String) throws -> String { try writeTempScenario(json) }
 
     func run(_ path: String, _ overrides: [String] = [], root: String = SimHarness.tempDir()) async -> (ExitCode, String) {
         let code = await RunCommand.execute(scenarioPath: path, overrides: overrides, out: nil, resultsRoot: root,

@@ -10,12 +10,11 @@ final class OfflineCommandTests: XCTestCase {
     func twoRuns() async throws -> (String, String) {
         var dirs: [String] = []
         for decode in [2, 12] {
-            let path = NSTemporaryDirectory() + "offline-\(UUID().uuidString).json"
-            try """
+            let path = try writeTempScenario("""
             {"name":"off","target":{"simulator":{"profile":"fast","decode_base_ms":\(decode)}},"concurrency":3,"duration":"1s",
              "input_words":{"min":5,"max":8},"max_new_tokens":{"min":8,"max":8},"health":{"interval":"50ms","timeout":"5s"},
              "thresholds":{"error_rate":"< 0.5"}}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+            """)
             let out = SimHarness.tempDir()
             let code = await RunCommand.execute(scenarioPath: path, overrides: [], out: out, resultsRoot: "unused", quiet: true,
                                                 progress: false, environment: [:])

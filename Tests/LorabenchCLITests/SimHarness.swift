@@ -41,6 +41,13 @@ struct SimHarness {
     }
 }
 
+/// Writes a scenario document to a fresh temporary file and returns its path.
+func writeTempScenario(_ json: String) throws -> String {
+    let path = NSTemporaryDirectory() + "scenario-\(UUID().uuidString).json"
+    try json.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
 /// requests.csv parsed into rows keyed by column name.
 func readRequestsCSV(_ dir: String) throws -> [[String: String]] {
     let text = try String(contentsOfFile: dir + "/requests.csv", encoding: .utf8)

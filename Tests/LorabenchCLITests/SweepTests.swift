@@ -6,14 +6,13 @@ import XCTest
 
 final class SweepTests: XCTestCase {
     func testSweepShowsColdAdaptersAndTTFTRisingWithAdapterCount() async throws {
-        let path = NSTemporaryDirectory() + "sweep-\(UUID().uuidString).json"
-        try """
+        let path = try writeTempScenario("""
         {"name":"sw","target":{"simulator":{"profile":"fast","max_active_adapters":4,"adapter_load_ms":60}},
          "concurrency":1,"duration":"2s","think_time":"50ms",
          "input_words":{"min":5,"max":8},"max_new_tokens":{"min":5,"max":8},
          "adapters":{"count":1,"template":"org/lora-{i}","distribution":"uniform"},
          "health":{"interval":"50ms","timeout":"5s"},"slo":{"ttft_ms":100}}
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        """)
         let out = NSTemporaryDirectory() + "sweep-out-\(UUID().uuidString)"
         var cmd = try SweepCommand.parse([path, "--adapters", "1,6", "--concurrency", "4", "--out", out])
         let code = await cmd.execute(environment: [:])
@@ -47,12 +46,11 @@ final class SweepTests: XCTestCase {
     func testUntilSLOFindsTheCapacityPerAdapterCount() async throws {
         // Two sequences per batch at ~20 ms a token: up to 2 VUs get their first token at once, more queue for a
         // whole 10-token generation (~200 ms), far over the 120 ms TTFT objective.
-        let path = NSTemporaryDirectory() + "slo-\(UUID().uuidString).json"
-        try """
+        let path = try writeTempScenario("""
         {"name":"slo","target":{"simulator":{"profile":"fast","max_batch_size":2,"decode_base_ms":20}},
          "concurrency":1,"duration":"1500ms","input_words":5,"max_new_tokens":10,
          "health":{"interval":"50ms","timeout":"5s"},"slo":{"ttft_ms":120}}
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        """)
         let out = NSTemporaryDirectory() + "slo-out-\(UUID().uuidString)"
         var cmd = try SweepCommand.parse([path, "--adapters", "0", "--concurrency", "1,8", "--until-slo", "--slo-fraction", "0.9", "--out", out])
         let code = await cmd.execute(environment: [:])
@@ -63,8 +61,7 @@ final class SweepTests: XCTestCase {
     }
 
     func testInvalidSweepOptionsExit104BeforeRunning() async throws {
-        let path = NSTemporaryDirectory() + "sweep-\(UUID().uuidString).json"
-        try #"{"target":{"simulator":{"profile":"fast"}},"concurrency":1,"duration":"1s"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try writeTempScenario(#"{"target":{"simulator":{"profile":"fast"}},"concurrency":1,"duration":"1s"}"#)
         var noLoad = try SweepCommand.parse([path, "--adapters", "1"])
         let c1 = await noLoad.execute(environment: [:])
         XCTAssertEqual(c1, LorabenchExit.invalidConfig)
