@@ -32,7 +32,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     var activeCount: Int { transfers.count }
 
     init(queue: DispatchQueue, maxConnections: Int) {
-        _ = lb_curl_global_init_all()
+        _ = CurlGlobal.ready
         self.queue = queue
         multi = curl_multi_init()!
         let me = Unmanaged.passUnretained(self).toOpaque()

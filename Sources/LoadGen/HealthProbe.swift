@@ -29,7 +29,7 @@ enum HealthProbe {
     }
 
     static func probe(_ url: String, settings: TransferSettings, timeoutMs: Int) -> (Int, String) {
-        _ = lb_curl_global_init_all()
+        _ = CurlGlobal.ready
         guard let h = curl_easy_init() else { return (0, "curl_easy_init failed") }
         defer { curl_easy_cleanup(h) }
         lb_curl_easy_setopt_string(h, CURLOPT_URL, url)

@@ -11,8 +11,9 @@ public struct RunOptions: Sendable {
     public var progress: Bool = false
     /// The bearer token, read by the caller from the scenario's `auth_env`; never written anywhere.
     public var bearerToken: String?
+    /// The lorabench version written into summary.json.
     public var version: String = "0.0.0"
-    /// Target label for reports (the simulator's URL, or the scenario URL).
+    /// Where progress messages (health wait, warm-up failures) go; silent by default.
     public var log: @Sendable (String) -> Void = { _ in }
 
     public init() {}
@@ -173,7 +174,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         ticker.cancel()
         let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
-            let r: Double? = executor is ArrivalExecutor ? Self.meanRate(scenario.load) : nil
+            let r = Self.meanRate(scenario.load)
             wakes!.cancelAll()
             multi!.shutdown()
             return (d, i, r)
@@ -198,15 +199,15 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         return RunOutcome(summary: summary, directory: dir)
     }
 
-    /// Mean scheduled arrival rate over the window (requests/s), for "requested vs achieved".
-    static func meanRate(_ load: Scenario.Load) -> Double {
+    /// Mean scheduled arrival rate over the window (requests/s), for "requested vs achieved"; nil for closed models.
+    static func meanRate(_ load: Scenario.Load) -> Double? {
         switch load {
         case .constantArrivalRate(let r, let unit, _, _, _): return r / unit.seconds
         case .rampingArrivalRate(let s, let unit, let stages, _, _):
             var from = s, area = 0.0, total = 0.0
             for st in stages { area += (from + st.target) / 2 * st.duration.seconds; total += st.duration.seconds; from = st.target }
             return total > 0 ? area / total / unit.seconds : 0
-        default: return 0
+        default: return nil
         }
     }
 
