@@ -3,10 +3,11 @@ import Stats
 
 /// Turns "send one request now for VU n" into a request on the wire and a record when it ends.
 /// Executors decide WHEN; the factory decides WHAT; this does the sending. Confined to the transport queue.
-final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined to `multi.queue`.
+final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: all state confined to `multi.queue`.
     let multi: CurlMulti
     let factory: RequestFactory
     let settings: TransferSettings
+    let clock: RunClock
     let onRecord: (RequestRecord) -> Void
     private var nextSequence = 0
     private var touched: Set<String> = []
@@ -14,10 +15,12 @@ final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined
     private var cuttingOff = false
     private(set) var interrupted = 0
 
-    init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, onRecord: @escaping (RequestRecord) -> Void) {
+    init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock,
+         onRecord: @escaping (RequestRecord) -> Void) {
         self.multi = multi
         self.factory = factory
         self.settings = settings
+        self.clock = clock
         self.onRecord = onRecord
     }
 
@@ -41,7 +44,7 @@ final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined
     /// Sends an unmeasured request (the warm-up); its adapter counts as touched.
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
         touched.insert(request.adapter)
-        let now = MonotonicClock.nowMicros()
+        let now = clock.nowMicros()
         let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now, sentMicros: now)
         multi.add(Transfer(request: request, settings: settings, builder: builder, onComplete: done))
     }

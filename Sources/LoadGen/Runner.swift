@@ -7,8 +7,8 @@ public struct RunOptions: Sendable {
     /// Explicit results folder (`--out`); otherwise `resultsRoot/<UTC timestamp>-<name>`.
     public var outDir: String?
     public var resultsRoot: String = "results"
-    /// Show the live one-line progress display (on a terminal only).
-    public var progress: Bool = false
+    /// Things that run beside the run and see its progress once a second (the CLI's progress line among them).
+    public var collectors: [RunCollector] = []
     /// The bearer token, read by the caller from the scenario's `auth_env`; never written anywhere.
     public var bearerToken: String?
     /// The lorabench version written into summary.json.
@@ -47,6 +47,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     public let scenario: Scenario
     public let baseURL: String
     public let options: RunOptions
+    private let clock: RunClock = SystemClock()
     private let queue = DispatchQueue(label: "lorabench.transport", qos: .userInteractive)
     private let statsQueue = DispatchQueue(label: "lorabench.stats")
     private let lock = NSLock()
@@ -56,6 +57,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     private var multi: CurlMulti?
     private var driver: LoadDriver?
     private var wakes: WakeQueue?
+    private var executorWakes: WakeQueue?
     private var executor: Executor?
     private var finishedHandler: (() -> Void)?
     private var cutOffScheduled = false
@@ -83,7 +85,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         queue.async { [self] in
             guard let executor else { driver?.cutOffInFlight(); return }
             executor.stopIssuing()
-            (executor as? ArrivalExecutor)?.dropWaiting()
+            executor.dropWaiting()
             driver?.cutOffInFlight()
         }
     }
@@ -120,8 +122,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         queue.sync {
             let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
-            wakes = WakeQueue(queue: queue)
-            driver = LoadDriver(multi: m, factory: factory, settings: settings) { [statsQueue] record in
+            wakes = WakeQueue(queue: queue, clock: clock)
+            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock) { [statsQueue] record in
                 statsQueue.async { recorderBox.recorder?.add(record) }
             }
         }
@@ -135,7 +137,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         if isStopping { teardown(); throw RunError.interruptedBeforeStart }
 
         do { try ResultsDirectory.create(dir) } catch { teardown(); throw RunError.output("\(error)") }
-        let start = MonotonicClock.nowMicros()
+        let start = clock.nowMicros()
         let startedAt = Date()
         do {
             recorderBox.recorder = try RunRecorder(directory: dir, windowStartMicros: start, slo: scenario.slo)
@@ -147,12 +149,15 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
 
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             queue.async { [self] in
+                // The executor gets wake-ups of its own: stopping it cancels them, never the run's cut-off below.
+                let executorWakes = WakeQueue(queue: queue, clock: clock)
+                self.executorWakes = executorWakes
                 let ex: Executor
                 switch scenario.load {
                 case .constantVUs, .rampingVUs:
-                    ex = VUExecutor(driver: driver!, wakes: wakes!, load: scenario.load, thinkTime: scenario.thinkTime)
+                    ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime)
                 case .constantArrivalRate, .rampingArrivalRate:
-                    ex = ArrivalExecutor(driver: driver!, wakes: wakes!, load: scenario.load, arrival: scenario.arrival,
+                    ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
                                          maxQueue: scenario.maxQueue, seed: scenario.seed)
                 }
                 executor = ex
@@ -170,12 +175,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 }
             }
         }
-        let end = MonotonicClock.nowMicros()
+        let end = clock.nowMicros()
         ticker.cancel()
         let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
             let r = Self.meanRate(scenario.load)
             wakes!.cancelAll()
+            executorWakes?.cancelAll()
             multi!.shutdown()
             return (d, i, r)
         }
@@ -195,7 +201,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 throw RunError.output("\(error)")
             }
         }
-        if options.progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        statsQueue.sync { for c in options.collectors { c.finish(resultsDirectory: dir) } }
         return RunOutcome(summary: summary, directory: dir)
     }
 
@@ -215,8 +221,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         guard !cutOffScheduled, let wakes else { return }
         cutOffScheduled = true
         executor?.stopIssuing()
-        wakes.schedule(at: MonotonicClock.nowMicros() + UInt64(grace.microseconds)) { [self] in
-            (executor as? ArrivalExecutor)?.dropWaiting()
+        wakes.schedule(at: clock.nowMicros() + UInt64(grace.microseconds)) { [self] in
+            executor?.dropWaiting()
             driver?.cutOffInFlight()
         }
     }
@@ -232,7 +238,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         queue.sync { multi?.abortAll(.incomplete, message: "run ended"); multi?.shutdown() }
     }
 
-    /// Once a second: close the interval (timeseries.csv) and redraw the progress line.
+    /// Once a second: close the interval (timeseries.csv) and hand the progress to the collectors.
     private func startTicker(_ box: RecorderBox, start: UInt64) -> DispatchSourceTimer {
         let t = DispatchSource.makeTimerSource(queue: statsQueue)
         t.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(10))
@@ -241,13 +247,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             guard let rec = box.recorder else { return }
             let active = queue.sync { executor?.activeVUs ?? 0 }
             let snap = rec.closeInterval(activeVUs: active)
-            guard options.progress else { return }
-            let elapsed = Double(MonotonicClock.nowMicros() - start) / 1_000_000
+            guard !options.collectors.isEmpty else { return }
             let a = rec.aggregate
-            let p50 = rec.liveTTFT.count > 0 ? RequestsCSV.msText(rec.liveTTFT.percentile(50)) + "ms" : "-"
-            let line = String(format: "\r\u{1B}[K  %3.0fs/%.0fs  VUs %d  req/s %d  tok/s %d  p50 TTFT %@  ok %d  errors %d",
-                              elapsed, total, active, snap.requests, snap.outputTokens, p50, a.succeeded, a.failed)
-            FileHandle.standardError.write(Data(line.utf8))
+            let progress = RunProgress(
+                elapsedSeconds: Double(clock.nowMicros() - start) / 1_000_000, scheduledSeconds: total, activeVUs: active,
+                interval: snap, succeeded: a.succeeded, failed: a.failed,
+                ttftP50Micros: rec.liveTTFT.count > 0 ? rec.liveTTFT.percentile(50) : nil)
+            for c in options.collectors { c.observe(progress) }
         }
         t.resume()
         return t

@@ -16,14 +16,15 @@ public enum ScenarioLoader {
     /// Reads, overrides and validates a scenario file.
     public static func load(path: String, overrides: [String] = [],
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Scenario {
+        try load(document: try readDocument(path), file: path, overrides: overrides, environment: environment)
+    }
+
+    /// Reads a scenario file as JSON; a syntax error names its line and column.
+    public static func readDocument(_ path: String) throws -> JSONValue {
         let data = try readFile(path)
-        let document: JSONValue
-        do {
-            document = try JSONValue.parse(data)
-        } catch {
-            throw ScenarioError(file: path, issues: [ScenarioIssue(path: "", message: "not valid JSON: \(describe(error))")])
+        do { return try JSONValue.parse(data) } catch {
+            throw ScenarioError(file: path, issues: [ScenarioIssue(path: "", message: "not valid JSON: " + JSONSyntaxError.describe(error, in: data))])
         }
-        return try load(document: document, file: path, overrides: overrides, environment: environment)
     }
 
     /// Validates an already-parsed document (used by tests and by `sweep` to derive cells).

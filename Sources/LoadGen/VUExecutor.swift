@@ -1,11 +1,13 @@
-import Dispatch
 import Stats
 
 /// The closed model (k6 `constant-vus` / `ramping-vus`): each VU sends, waits for the end of the stream,
 /// thinks, and sends again. `t_intended` is the moment the VU became free after its think time.
-final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined to the transport queue.
-    private let driver: LoadDriver
-    private let wakes: WakeQueue
+/// The VU target is looked at every 20 ms (ramps start and retire VUs on that tick).
+final class VUExecutor: Executor {
+    static let tickMicros: UInt64 = 20_000
+    private let sender: RequestSending
+    private let wakes: WakeScheduling
+    private let clock: RunClock
     private let schedule: StageSchedule
     private let thinkMicros: UInt64
     private var startMicros: UInt64 = 0
@@ -13,13 +15,14 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
     private var wanted = 0
     private var issuing = true
     private var finished: (() -> Void)?
-    private var ticker: DispatchSourceTimer?
     private(set) var activeVUs = 0
     let dropped = 0
 
-    init(driver: LoadDriver, wakes: WakeQueue, load: Scenario.Load, thinkTime: Duration) {
-        self.driver = driver
+    /// `wakes` must belong to this executor alone: stopping cancels all of its wake-ups.
+    init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, thinkTime: Duration) {
+        self.sender = sender
         self.wakes = wakes
+        self.clock = clock
         switch load {
         case .constantVUs(let n, let d): schedule = StageSchedule(start: Double(n), stages: [.init(duration: d, target: Double(n))])
         case .rampingVUs(let s, let stages): schedule = StageSchedule(start: Double(s), stages: stages)
@@ -32,16 +35,13 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
     func start(at startMicros: UInt64, finished: @escaping () -> Void) {
         self.startMicros = startMicros
         self.finished = finished
-        let t = DispatchSource.makeTimerSource(queue: driver.multi.queue)
-        t.schedule(deadline: .now(), repeating: .milliseconds(20), leeway: .milliseconds(1))
-        t.setEventHandler { [unowned self] in self.tick() }
-        ticker = t
-        t.resume()
+        tick()
     }
 
     private func tick() {
-        let now = MonotonicClock.nowMicros()
-        let elapsed = now - startMicros
+        guard issuing else { return }
+        let now = clock.nowMicros()
+        let elapsed = now &- startMicros
         guard elapsed < schedule.totalMicros else { stopIssuing(); return }
         wanted = min(running.count, Int(schedule.value(atElapsed: elapsed).rounded(.down)))
         for i in 0..<wanted where !running[i] {
@@ -49,6 +49,7 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
             activeVUs += 1
             iterate(i, intended: now)
         }
+        wakes.schedule(at: now + Self.tickMicros) { [unowned self] in self.tick() }
     }
 
     private func iterate(_ vu: Int, intended: UInt64) {
@@ -58,8 +59,8 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
             checkFinished()
             return
         }
-        driver.send(vu: vu, intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] in
-            let now = MonotonicClock.nowMicros()
+        sender.send(vu: vu, intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] in
+            let now = self.clock.nowMicros()
             if self.thinkMicros == 0 || !self.issuing {
                 self.iterate(vu, intended: now)
             } else {
@@ -72,14 +73,15 @@ final class VUExecutor: Executor, @unchecked Sendable {  // @unchecked: confined
     func stopIssuing() {
         guard issuing else { return }
         issuing = false
-        ticker?.cancel()
-        ticker = nil
+        // VUs sleeping in their think time end now; this scheduler holds only this executor's wake-ups.
         wakes.cancelAll()
         checkFinished()
     }
 
+    func dropWaiting() {}
+
     private func checkFinished() {
-        guard !issuing, driver.inFlight == 0, let f = finished else { return }
+        guard !issuing, sender.inFlight == 0, let f = finished else { return }
         activeVUs = 0
         finished = nil
         f()

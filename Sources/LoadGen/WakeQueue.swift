@@ -4,15 +4,19 @@ import Stats
 /// Many timed wake-ups (think times, arrivals) on one zero-leeway timer source: a min-heap of deadlines in
 /// monotonic microseconds, so thousands of VUs cost one kernel timer and fire on time.
 /// Threading: confined to `queue`.
-final class WakeQueue: @unchecked Sendable {  // @unchecked: all state confined to `queue`.
+final class WakeQueue: WakeScheduling, @unchecked Sendable {  // @unchecked: all state confined to `queue`.
     private struct Entry { var at: UInt64; var seq: UInt64; var action: () -> Void }
     private let queue: DispatchQueue
+    private let clock: RunClock
     private var heap: [Entry] = []
     private var counter: UInt64 = 0
     private var timer: DispatchSourceTimer?
     private var armedFor: UInt64 = .max
 
-    init(queue: DispatchQueue) { self.queue = queue }
+    init(queue: DispatchQueue, clock: RunClock) {
+        self.queue = queue
+        self.clock = clock
+    }
 
     var count: Int { heap.count }
 
@@ -41,14 +45,14 @@ final class WakeQueue: @unchecked Sendable {  // @unchecked: all state confined 
             timer = t
             t.resume()
         }
-        let now = MonotonicClock.nowMicros()
+        let now = clock.nowMicros()
         let delay = first.at > now ? Int(first.at - now) : 0
         timer!.schedule(deadline: .now() + .microseconds(delay), leeway: .nanoseconds(0))
     }
 
     private func fire() {
         armedFor = .max
-        let now = MonotonicClock.nowMicros()
+        let now = clock.nowMicros()
         while let first = heap.first, first.at <= now + 50 {
             pop()
             first.action()

@@ -3,7 +3,7 @@ import Foundation
 import Stats
 
 /// `lorabench compare BASE NEW`: headline metrics side by side; exit 99 on a regression beyond the tolerance.
-struct CompareCommand: AsyncParsableCommand {
+struct CompareCommand: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare two runs; exit 99 when NEW is worse than BASE by more than --tolerance percent.")
@@ -20,27 +20,28 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated metrics (threshold names such as ttft.p95, error_rate, output_token_throughput).")
     var metrics: String?
 
-    func run() async throws {
+    func execute(_ console: Console) async -> ExitCode {
         let b: RunSummary, n: RunSummary
-        do { b = try SummaryFiles.read(base); n = try SummaryFiles.read(new) } catch {
-            Console.error("\(error)")
-            throw LorabenchExit.invalidConfig
+        do { b = try ResultFiles.summary(at: base); n = try ResultFiles.summary(at: new) } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
         }
         var names = RunComparison.defaultMetrics
         if let metrics {
             names = metrics.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             for m in names {
                 do { _ = try Threshold.parse(metric: m, expression: "< 0") } catch {
-                    Console.error("--metrics \(m): \(error)")
-                    throw LorabenchExit.invalidConfig
+                    console.error("--metrics \(m): \(error)")
+                    return LorabenchExit.invalidConfig
                 }
             }
         }
         let c = RunComparison(base: b, new: n, tolerancePercent: tolerance, metrics: names)
-        print(c.render(baseLabel: "\(base) (\(b.run.startedAt))", newLabel: "\(new) (\(n.run.startedAt))"))
+        console.print(c.render(baseLabel: "\(base) (\(b.run.startedAt))", newLabel: "\(new) (\(n.run.startedAt))"))
         if !c.regressions.isEmpty {
-            Console.error("regressions beyond \(TerminalReport.fmt(tolerance))%: " + c.regressions.map(\.metric).joined(separator: ", "))
-            throw LorabenchExit.thresholdsFailed
+            console.error("regressions beyond \(TerminalReport.fmt(tolerance))%: " + c.regressions.map(\.metric).joined(separator: ", "))
+            return LorabenchExit.thresholdsFailed
         }
+        return LorabenchExit.ok
     }
 }

@@ -1,14 +1,54 @@
 import Foundation
 
-/// Terminal output helpers: results to stdout, diagnostics to stderr.
-enum Console {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("lorabench: " + message + "\n").utf8))
+/// What a command writes to and reads from its surroundings: results to `out`, diagnostics to `err`, the
+/// environment and the signal source. Tests pass buffers, a fixed environment and signals they fire themselves.
+/// Threading: the writers may be called from any thread; each call writes one whole piece of text.
+public final class Console: Sendable {
+    public let environment: [String: String]
+    /// Whether `err` is a terminal (the live progress line is drawn only there).
+    public let stderrIsTerminal: Bool
+    public let signals: SignalSource
+    private let writeOut: @Sendable (String) -> Void
+    private let writeErr: @Sendable (String) -> Void
+
+    public init(environment: [String: String], stderrIsTerminal: Bool, signals: SignalSource,
+                out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+        self.environment = environment
+        self.stderrIsTerminal = stderrIsTerminal
+        self.signals = signals
+        writeOut = out
+        writeErr = err
     }
 
-    static func info(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+    /// The process's own stdout, stderr, environment and SIGINT/SIGTERM.
+    public static func standard() -> Console {
+        Console(environment: ProcessInfo.processInfo.environment, stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+                signals: ProcessSignals(),
+                out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+                err: { FileHandle.standardError.write(Data($0.utf8)) })
     }
 
-    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    /// A result line on stdout.
+    public func print(_ text: String, terminator: String = "\n") { writeOut(text + terminator) }
+
+    /// A diagnostic on stderr, prefixed so it stands out among results.
+    public func error(_ message: String) { writeErr("lorabench: " + message + "\n") }
+
+    /// A progress message on stderr.
+    public func info(_ message: String) { writeErr(message + "\n") }
+
+    /// Raw text on stderr (the live progress line redraws itself with ANSI codes).
+    public func draw(_ text: String) { writeErr(text) }
+}
+
+/// Captured text of a command run in-process (tests), safe to append from any thread.
+public final class CapturedText: @unchecked Sendable {  // @unchecked: `text` is guarded by `lock`.
+    private let lock = NSLock()
+    private var buffer = ""
+
+    public init() {}
+
+    public func append(_ s: String) { lock.withLock { buffer += s } }
+
+    public var text: String { lock.withLock { buffer } }
 }

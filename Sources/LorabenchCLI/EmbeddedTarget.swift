@@ -8,26 +8,31 @@ struct EmbeddedTarget {
     let baseURL: String
     let simulator: LoraxSimServer?
 
-    /// Decodes `target.simulator` settings; problems are reported with their JSON path under `target.simulator`.
-    static func simConfig(_ value: JSONValue, file: String) throws -> SimConfig {
+    /// The simulator's own check of `target.simulator` settings, with paths relative to that object.
+    static func issues(_ value: JSONValue) -> [ScenarioIssue] {
         do {
-            return try SimConfig.decode(from: Data(value.encodedString().utf8))
+            _ = try SimConfig.decode(from: Data(value.encodedString().utf8))
+            return []
         } catch let e as SimConfigError {
-            throw ScenarioError(file: file, issues: e.problems.map { p in
-                guard let sep = p.range(of: ": ") else { return ScenarioIssue(path: "target.simulator", message: p) }
+            return e.problems.map { p in
+                guard let sep = p.range(of: ": ") else { return ScenarioIssue(path: "", message: p) }
                 var path = String(p[..<sep.lowerBound])
-                path = path.hasPrefix("$") ? "target.simulator" + path.dropFirst() : "target.simulator." + path
+                if path.hasPrefix("$") { path.removeFirst() }
+                if path.hasPrefix(".") { path.removeFirst() }
                 return ScenarioIssue(path: path, message: String(p[sep.upperBound...]))
-            })
+            }
+        } catch {
+            return [ScenarioIssue(path: "", message: "\(error)")]
         }
     }
 
-    static func start(_ scenario: Scenario, file: String) async throws -> EmbeddedTarget {
+    /// Starts the simulator a checked scenario names (its settings passed `issues` already).
+    static func start(_ scenario: Scenario) async throws -> EmbeddedTarget {
         switch scenario.target.endpoint {
         case .url(let u):
             return EmbeddedTarget(baseURL: u, simulator: nil)
         case .simulator(let settings):
-            let config = try simConfig(settings, file: file)
+            let config = try SimConfig.decode(from: Data(settings.encodedString().utf8))
             let server = try await LoraxSimServer.start(config)
             return EmbeddedTarget(baseURL: server.baseURL, simulator: server)
         }
@@ -35,5 +40,12 @@ struct EmbeddedTarget {
 
     func stop() async {
         try? await simulator?.shutdown()
+    }
+}
+
+extension ScenarioCheck {
+    /// The check every command runs: the file, its overrides, the console's environment and the simulator's own rules.
+    static func of(_ file: String, overrides: [String], console: Console) -> ScenarioCheck {
+        ScenarioCheck(file: file, overrides: overrides, environment: console.environment, simulatorCheck: EmbeddedTarget.issues)
     }
 }

@@ -16,4 +16,37 @@ public struct LorabenchCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Parses `arguments` (without the program name) and runs the command against `console`; returns the exit code.
+    /// `main` is this call with the process's console; tests call it with buffers.
+    public static func invoke(_ arguments: [String], console: Console) async -> ExitCode {
+        let command: ParsableCommand
+        do { command = try parseAsRoot(arguments) } catch {
+            let code = exitCode(for: error)
+            let text = fullMessage(for: error)
+            if code == .success {  // --help, --version
+                console.print(text)
+                return .success
+            }
+            console.error(text)
+            return LorabenchExit.invalidConfig
+        }
+        guard let sub = command as? ConsoleCommand else {
+            console.print(helpMessage())
+            return .success
+        }
+        return await sub.execute(console)
+    }
+}
+
+/// A subcommand whose whole work is `execute`: it writes only to the console it is given and returns its exit code.
+protocol ConsoleCommand: AsyncParsableCommand {
+    func execute(_ console: Console) async -> ExitCode
+}
+
+extension ConsoleCommand {
+    func run() async throws {
+        let code = await execute(.standard())
+        if code != LorabenchExit.ok { throw code }
+    }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Stats
 
 /// `lorabench report`: renders saved results again, as text, JSON, Prometheus text or an HTML dashboard.
-struct ReportCommand: AsyncParsableCommand {
+struct ReportCommand: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Render saved results: text, json, prometheus, or html (one run, or a trend page over many).")
@@ -11,7 +11,7 @@ struct ReportCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, prometheus, html }
 
     @Argument(help: "summary.json files or run folders (several make an HTML trend page).")
-    var summaries: [String]
+    var summaries: [String] = []
 
     @Option(help: "Output format: text, json, prometheus, html.")
     var format: Format = .text
@@ -19,31 +19,41 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var out: String?
 
-    func run() async throws {
-        let runs: [RunSummary]
-        do { runs = try summaries.map(SummaryFiles.read) } catch {
-            Console.error("\(error)")
-            throw LorabenchExit.invalidConfig
+    func execute(_ console: Console) async -> ExitCode {
+        guard !summaries.isEmpty else {
+            console.error("report: give at least one summary.json or run folder")
+            return LorabenchExit.invalidConfig
         }
-        guard !runs.isEmpty else { throw ValidationError("give at least one summary.json") }
+        if format == .json && summaries.count != 1 {
+            console.error("report: --format json takes one summary (use `merge` to combine runs)")
+            return LorabenchExit.invalidConfig
+        }
+        let runs: [RunSummary]
+        do { runs = try summaries.map(ResultFiles.summary) } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
+        }
         let text: String
         switch format {
         case .text: text = runs.map { TerminalReport.render($0) }.joined(separator: "\n")
         case .json:
-            guard runs.count == 1 else { throw ValidationError("--format json takes one summary (use `merge` to combine runs)") }
-            text = String(decoding: try runs[0].encoded(), as: UTF8.self) + "\n"
+            do { text = String(decoding: try runs[0].encoded(), as: UTF8.self) + "\n" } catch {
+                console.error("\(error)")
+                return LorabenchExit.runError
+            }
         case .prometheus: text = runs.map(PrometheusExport.render).joined()
         case .html:
-            text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: SummaryFiles.timeseries(besides: summaries[0]))
+            text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: ResultFiles.timeseries(besides: summaries[0]))
                                    : HTMLDashboard.render(trend: runs)
         }
         if let out {
             do { try AtomicFile.write(Data(text.utf8), to: out) } catch {
-                Console.error("\(error)")
-                throw LorabenchExit.runError
+                console.error("\(error)")
+                return LorabenchExit.runError
             }
         } else {
-            print(text, terminator: "")
+            console.print(text, terminator: "")
         }
+        return LorabenchExit.ok
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import LoraxSim
 
 /// `lorabench sim`: a standalone LoRAX-compatible server (for demos, other tools, or runs from another process).
-struct SimCommand: AsyncParsableCommand {
+struct SimCommand: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Serve a LoRAX-compatible simulator until SIGINT/SIGTERM.")
@@ -23,40 +23,42 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Seed for token texts, EOS and faults.")
     var seed: UInt64?
 
-    func run() async throws {
+    func execute(_ console: Console) async -> ExitCode {
         var settings: SimConfig
         do {
             if let path = config {
                 guard let data = FileManager.default.contents(atPath: path) else {
-                    Console.error("cannot read simulator config \(path)")
-                    throw LorabenchExit.invalidConfig
+                    console.error("cannot read simulator config \(path)")
+                    return LorabenchExit.invalidConfig
                 }
                 settings = try SimConfig.decode(from: data)
                 if let p = profile, p != settings.profile {
-                    Console.error("--profile \(p) conflicts with \"profile\": \"\(settings.profile)\" in \(path)")
-                    throw LorabenchExit.invalidConfig
+                    console.error("--profile \(p) conflicts with \"profile\": \"\(settings.profile)\" in \(path)")
+                    return LorabenchExit.invalidConfig
                 }
             } else {
                 settings = try SimConfig.profile(profile ?? "a100-7b")
             }
-        } catch let e as SimConfigError {
-            Console.error("invalid simulator settings:\n" + e.problems.map { "  - \($0)" }.joined(separator: "\n"))
-            throw LorabenchExit.invalidConfig
+        } catch {
+            let lines = "\(error)".split(separator: "\n").map { "  - \($0)" }
+            console.error("invalid simulator settings:\n" + lines.joined(separator: "\n"))
+            return LorabenchExit.invalidConfig
         }
         if let seed { settings.seed = seed }
         let server: LoraxSimServer
         do { server = try await LoraxSimServer.start(settings, host: host, port: port) } catch {
-            Console.error("cannot start the simulator on \(host):\(port): \(error)")
-            throw LorabenchExit.runError
+            console.error("cannot start the simulator on \(host):\(port): \(error)")
+            return LorabenchExit.runError
         }
-        print("lorabench sim (\(settings.profile)) listening on \(server.baseURL)")
+        console.print("lorabench sim (\(settings.profile)) listening on \(server.baseURL)")
         fflush(nil)
-        var trap: SignalTrap?
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            trap = SignalTrap(first: { c.resume() }, second: {})
+        let stopped = AsyncStream<Void> { continuation in
+            let trap = console.signals.trap(first: { continuation.yield(); continuation.finish() }, second: {})
+            continuation.onTermination = { _ in trap.disarm() }
         }
-        trap?.disarm()
+        for await _ in stopped { break }
         try? await server.shutdown()
-        Console.info("lorabench sim: stopped")
+        console.info("lorabench sim: stopped")
+        return LorabenchExit.ok
     }
 }

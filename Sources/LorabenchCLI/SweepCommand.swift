@@ -4,7 +4,7 @@ import LoadGen
 import Stats
 
 /// `lorabench sweep`: adapter count × load grid, one full run per cell, one table and two charts.
-struct SweepCommand: AsyncParsableCommand {
+struct SweepCommand: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run a scenario over a grid of adapter counts × concurrency (or rate): sweep.json, sweep.csv, SVG charts.",
@@ -46,11 +46,6 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(help: "Continue an interrupted sweep in --out, skipping finished cells.")
     var resume = false
 
-    func run() async throws {
-        let code = await execute(environment: ProcessInfo.processInfo.environment)
-        if code != LorabenchExit.ok { throw code }
-    }
-
     static func list<T>(_ text: String?, _ name: String, _ parse: (String) -> T?) throws -> [T]? {
         guard let text else { return nil }
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -61,47 +56,36 @@ struct SweepCommand: AsyncParsableCommand {
         return values
     }
 
-    func execute(environment: [String: String]) async -> ExitCode {
-        // Plan and validate every cell before anything is sent.
-        let base: Scenario, plan: SweepPlan, document: JSONValue
-        var cells: [(SweepPlan.Cell, Scenario)] = []
-        do {
-            var doc = try JSONValue.parse(try ScenarioLoader.readFile(scenario))
-            for o in scenarioOptions.overrides { doc = try ScenarioOverride.apply(o, to: doc) }
-            document = doc
-            base = try ScenarioLoader.load(document: doc, file: scenario, environment: environment)
-            plan = try SweepPlan.make(
-                document: doc, base: base, file: scenario,
-                adapters: try Self.list(adapters, "adapters") { Int($0).flatMap { $0 >= 0 ? $0 : nil } },
-                concurrency: try Self.list(concurrency, "concurrency") { Int($0).flatMap { $0 >= 1 ? $0 : nil } },
-                rates: try Self.list(rate, "rate") { Double($0).flatMap { $0 > 0 ? $0 : nil } },
-                duration: try cellDuration.map { text in
-                    guard let d = DurationText.parse(text), d > .zero else {
-                        throw ScenarioError(file: "command line", issues: [ScenarioIssue(path: "--cell-duration", message: "expected a duration like \"30s\", got \"\(text)\"")])
-                    }
-                    return d
-                },
-                untilSLO: untilSLO, sloFraction: sloFraction)
-            for cell in plan.cells {
-                let s = try ScenarioLoader.load(document: plan.document(for: cell, base: doc), file: "\(scenario) [\(cell.id)]", environment: environment)
-                if case .simulator(let settings) = s.target.endpoint { _ = try EmbeddedTarget.simConfig(settings, file: scenario) }
-                cells.append((cell, s))
-            }
-        } catch let e as ScenarioError {
-            Console.error(e.description)
-            return LorabenchExit.invalidConfig
-        } catch let e as ScenarioIssue {
-            Console.error("\(scenario): \(e)")
-            return LorabenchExit.invalidConfig
-        } catch {
-            Console.error("\(scenario): not valid JSON: \(error)")
+    /// The command-line values of the sweep, checked.
+    func request() throws -> SweepRequest {
+        SweepRequest(
+            adapters: try Self.list(adapters, "adapters") { Int($0).flatMap { $0 >= 0 ? $0 : nil } },
+            concurrency: try Self.list(concurrency, "concurrency") { Int($0).flatMap { $0 >= 1 ? $0 : nil } },
+            rates: try Self.list(rate, "rate") { Double($0).flatMap { $0 > 0 ? $0 : nil } },
+            duration: try cellDuration.map { text in
+                guard let d = DurationText.parse(text), d > .zero else {
+                    throw ScenarioError(file: "command line", issues: [ScenarioIssue(path: "--cell-duration", message: "expected a duration like \"30s\", got \"\(text)\"")])
+                }
+                return d
+            },
+            untilSLO: untilSLO, sloFraction: sloFraction)
+    }
+
+    func execute(_ console: Console) async -> ExitCode {
+        // Plan and check every cell before anything is sent.
+        let check = ScenarioCheck.of(scenario, overrides: scenarioOptions.overrides, console: console)
+        let checked: CheckedScenario
+        do { checked = try check.check(sweep: .required(try request())) } catch {
+            console.error("\(error)")
             return LorabenchExit.invalidConfig
         }
+        guard let sweep = checked.sweep else { return LorabenchExit.invalidConfig }
+        let base = checked.scenario, plan = sweep.plan
 
         let dir: String
         if resume {
             guard let out, FileManager.default.fileExists(atPath: out) else {
-                Console.error("--resume needs --out naming the folder of the sweep to continue")
+                console.error("--resume needs --out naming the folder of the sweep to continue")
                 return LorabenchExit.invalidConfig
             }
             dir = out
@@ -110,88 +94,48 @@ struct SweepCommand: AsyncParsableCommand {
                 dir = try ResultsDirectory.plan(explicit: out, root: resultsRoot, scenarioName: base.name + "-sweep")
                 try ResultsDirectory.create(dir + "/cells")
             } catch {
-                Console.error("\(error)")
+                console.error("\(error)")
                 return LorabenchExit.runError
             }
         }
-        Console.info("sweep \(base.name): \(cells.count) cells (adapters \(plan.adapterCounts.map(String.init).joined(separator: ",")) × "
-                     + "\(plan.loadAxis) \(plan.loadAxis == "rate" ? plan.rates.map { TerminalReport.fmt($0) }.joined(separator: ",") : plan.concurrency.map(String.init).joined(separator: ","))), "
-                     + "\(DurationText.format(plan.duration)) each, into \(dir)")
+        let levels = plan.loadAxis == "rate" ? plan.rates.map { TerminalReport.fmt($0) } : plan.concurrency.map(String.init)
+        console.info("sweep \(base.name): \(sweep.cells.count) cells (adapters \(plan.adapterCounts.map(String.init).joined(separator: ",")) × "
+                     + "\(plan.loadAxis) \(levels.joined(separator: ","))), \(DurationText.format(plan.duration)) each, into \(dir)")
 
-        var rows: [SweepRow] = []
-        var capacity: [String: Double] = [:]
-        var interrupted = false
-        for a in plan.adapterCounts {
-            var lastPass: SweepPlan.Cell?
-            var queue = cells.filter { $0.0.adapters == a }
-            while !queue.isEmpty && !interrupted {
-                let (cell, s) = queue.removeFirst()
-                let (code, row) = await runCell(cell, s, dir: dir, environment: environment)
-                guard let row else {
-                    if code == LorabenchExit.aborted { interrupted = true; break }
-                    Console.error("cell \(cell.id) failed to run; continuing")
-                    continue
-                }
-                rows.append(row)
-                try? SweepReport(scenarioName: base.name, loadAxis: plan.loadAxis, rows: rows, capacity: capacity, complete: false).write(to: dir)
-                if code == LorabenchExit.aborted { interrupted = true; break }
-                guard plan.untilSLO else { continue }
-                if (row.goodputFraction ?? 0) >= plan.sloFraction {
-                    lastPass = cell
-                } else {
-                    queue.removeAll()
-                    // Bisect the concurrency between the last level that held and the first that did not.
-                    if let lo = lastPass?.concurrency, let hi = cell.concurrency, hi - lo > 1 {
-                        var l = lo, h = hi
-                        while h - l > 1 && !interrupted {
-                            let mid = (l + h) / 2
-                            let c = SweepPlan.Cell(adapters: a, concurrency: mid, rate: nil)
-                            guard let s2 = try? ScenarioLoader.load(document: plan.document(for: c, base: document), file: scenario, environment: environment) else { break }
-                            let (code2, row2) = await runCell(c, s2, dir: dir, environment: environment)
-                            if code2 == LorabenchExit.aborted { interrupted = true }
-                            guard let row2 else { break }
-                            rows.append(row2)
-                            if (row2.goodputFraction ?? 0) >= plan.sloFraction { l = mid; lastPass = c } else { h = mid }
-                        }
-                    }
-                }
-            }
-            if plan.untilSLO {
-                capacity[String(a)] = lastPass.map { $0.concurrency.map(Double.init) ?? $0.rate ?? 0 } ?? 0
-            }
-            if interrupted { break }
-        }
-        let report = SweepReport(scenarioName: base.name, loadAxis: plan.loadAxis, rows: rows, capacity: capacity, complete: !interrupted)
-        do { try report.write(to: dir) } catch {
-            Console.error("\(error)")
+        let launcher = RunLauncher(console: console, quiet: true, progress: false, printsResult: false)
+        let token = checked.bearerToken
+        let runner = SweepRunner(name: base.name, sweep: sweep, document: checked.document, check: check, directory: dir, resume: resume)
+        let report: SweepReport
+        do {
+            report = try await runner.run(cell: { _, s, cellDir in
+                var cellLauncher = launcher
+                cellLauncher.out = cellDir
+                cellLauncher.resultsRoot = dir
+                let (code, outcome) = await cellLauncher.perform(s, bearerToken: token)
+                return SweepRunner.CellResult(summary: outcome?.summary, aborted: code == LorabenchExit.aborted)
+            }, events: { [console] event in console.info(Self.describe(event)) })
+        } catch {
+            console.error("\(error)")
             return LorabenchExit.runError
         }
-        print(Self.table(report))
-        print("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)")
-        if interrupted {
-            Console.error("sweep interrupted; continue with: lorabench sweep \(scenario) --resume --out \(dir) (same options)")
+        console.print(Self.table(report))
+        console.print("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)")
+        if !report.complete {
+            console.error("sweep interrupted; continue with: lorabench sweep \(scenario) --resume --out \(dir) (same options)")
             return LorabenchExit.aborted
         }
         return LorabenchExit.ok
     }
 
-    /// Runs one cell (or reads it back when `--resume` finds it finished).
-    private func runCell(_ cell: SweepPlan.Cell, _ s: Scenario, dir: String, environment: [String: String]) async -> (ExitCode, SweepRow?) {
-        let cellDir = "\(dir)/cells/\(cell.id)"
-        let rel = "cells/\(cell.id)"
-        if resume, let data = FileManager.default.contents(atPath: cellDir + "/summary.json"),
-           let summary = try? RunSummary.read(data, source: cellDir), !summary.run.interrupted {
-            Console.info("  \(cell.id): already done, kept")
-            return (LorabenchExit.ok, SweepRow(cell: cell.id, adapters: cell.adapters, concurrency: cell.concurrency, rate: cell.rate, summary: summary, directory: rel))
+    /// One line per cell as the sweep goes.
+    static func describe(_ event: SweepEvent) -> String {
+        switch event {
+        case .kept(let row): return "  \(row.cell): already done, kept"
+        case .failed(let cell): return "lorabench: cell \(cell) failed to run; continuing"
+        case .finished(let row):
+            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, TerminalReport.fmt(row.ttftP50),
+                          TerminalReport.fmt(row.ttftP95), TerminalReport.fmt(row.outputTokensPerSecond), row.errors)
         }
-        if resume, FileManager.default.fileExists(atPath: cellDir) { try? FileManager.default.removeItem(atPath: cellDir) }
-        let (code, outcome) = await RunCommand.perform(s, file: scenario, out: cellDir, resultsRoot: dir, quiet: true, progress: false,
-                                                       environment: environment, printsResult: false)
-        guard let outcome else { return (code, nil) }
-        let row = SweepRow(cell: cell.id, adapters: cell.adapters, concurrency: cell.concurrency, rate: cell.rate, summary: outcome.summary, directory: rel)
-        Console.info(String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", cell.id, TerminalReport.fmt(row.ttftP50),
-                            TerminalReport.fmt(row.ttftP95), TerminalReport.fmt(row.outputTokensPerSecond), row.errors))
-        return (code, row)
     }
 
     static func table(_ r: SweepReport) -> String {

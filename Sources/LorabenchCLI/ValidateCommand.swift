@@ -2,8 +2,8 @@ import ArgumentParser
 import LoadGen
 import Stats
 
-/// `lorabench validate FILE`: checks a scenario and reports every problem with its JSON path; sends nothing.
-struct ValidateCommand: AsyncParsableCommand {
+/// `lorabench validate FILE`: the same check `run` and `sweep` make, every problem with its JSON path; sends nothing.
+struct ValidateCommand: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a scenario file and report every problem at once (exit 104 when invalid).")
@@ -13,26 +13,17 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup var scenarioOptions: ScenarioOptions
 
-    func run() async throws {
-        do {
-            let s = try ScenarioLoader.load(path: scenario, overrides: scenarioOptions.overrides)
-            if case .simulator(let settings) = s.target.endpoint { _ = try EmbeddedTarget.simConfig(settings, file: scenario) }
-            // A `sweep` block is checked as `lorabench sweep` would read it.
-            var doc = try JSONValue.parse(try ScenarioLoader.readFile(scenario))
-            for o in scenarioOptions.overrides { doc = try ScenarioOverride.apply(o, to: doc) }
-            if doc.objectValue?["sweep"] != nil {
-                let plan = try SweepPlan.make(document: doc, base: s, file: scenario, adapters: nil, concurrency: nil, rates: nil, duration: nil,
-                                              untilSLO: false, sloFraction: nil)
-                for cell in plan.cells { _ = try ScenarioLoader.load(document: plan.document(for: cell, base: doc), file: "\(scenario) [sweep \(cell.id)]") }
-            }
-            print("\(scenario): ok (\(s.name): \(s.load.executorName), \(DurationText.format(s.load.duration)), "
-                  + "\(s.adapters.ids.isEmpty ? "base model" : "\(s.adapters.ids.count) adapters"), api \(s.target.api.rawValue))")
-        } catch let e as ScenarioError {
-            Console.error(e.description)
-            throw LorabenchExit.invalidConfig
-        } catch {
-            Console.error("\(scenario): \(error)")
-            throw LorabenchExit.invalidConfig
+    func execute(_ console: Console) async -> ExitCode {
+        let checked: CheckedScenario
+        do { checked = try ScenarioCheck.of(scenario, overrides: scenarioOptions.overrides, console: console).check(sweep: .ifPresent) } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
         }
+        let s = checked.scenario
+        var line = "\(scenario): ok (\(s.name): \(s.load.executorName), \(DurationText.format(s.load.duration)), "
+            + "\(s.adapters.ids.isEmpty ? "base model" : "\(s.adapters.ids.count) adapters"), api \(s.target.api.rawValue))"
+        if let sweep = checked.sweep { line += "; sweep of \(sweep.cells.count) cells" }
+        console.print(line)
+        return LorabenchExit.ok
     }
 }

@@ -9,9 +9,8 @@ final class ExitCodeTests: XCTestCase {
     func write(_ json: String) throws -> String { try writeTempScenario(json) }
 
     func run(_ path: String, _ overrides: [String] = [], root: String = SimHarness.tempDir()) async -> (ExitCode, String) {
-        let code = await RunCommand.execute(scenarioPath: path, overrides: overrides, out: nil, resultsRoot: root,
-                                            quiet: true, progress: false, environment: [:])
-        return (code, root)
+        let r = await lorabench(["run", path, "--results-root", root, "--quiet"] + overrides.flatMap { ["--set", $0] })
+        return (r.code, root)
     }
 
     static let embedded = """
@@ -71,9 +70,14 @@ final class ExitCodeTests: XCTestCase {
     }
 
     func testValidateCommandExitCodes() async throws {
-        var ok = try ValidateCommand.parse([try write(Self.embedded)])
-        try await ok.run()
-        var bad = try ValidateCommand.parse([try write(#"{"target":{"url":"ftp://x"},"duration":"1s"}"#)])
-        do { try await bad.run(); XCTFail("should fail") } catch let e as ExitCode { XCTAssertEqual(e, LorabenchExit.invalidConfig) }
+        let path = try write(Self.embedded)
+        let ok = await lorabench(["validate", path])
+        XCTAssertEqual(ok.code, LorabenchExit.ok)
+        XCTAssertEqual(ok.out, "\(path): ok (cli: constant-vus, 1s, base model, api lorax)\n")
+        let badPath = try write(#"{"target":{"url":"ftp://x"},"duration":"1s"}"#)
+        let bad = await lorabench(["validate", badPath])
+        XCTAssertEqual(bad.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(bad.out, "")
+        XCTAssertEqual(bad.err, "lorabench: invalid scenario \(badPath) (1 problem):\n  - target.url: expected an http:// or https:// URL, got \"ftp://x\"\n")
     }
 }

@@ -16,9 +16,9 @@ final class OfflineCommandTests: XCTestCase {
              "thresholds":{"error_rate":"< 0.5"}}
             """)
             let out = SimHarness.tempDir()
-            let code = await RunCommand.execute(scenarioPath: path, overrides: [], out: out, resultsRoot: "unused", quiet: true,
-                                                progress: false, environment: [:])
-            XCTAssertEqual(code, LorabenchExit.ok)
+            let r = await lorabench(["run", path, "--out", out, "--quiet"])
+            XCTAssertEqual(r.code, LorabenchExit.ok)
+            XCTAssertEqual(r.out, out + "\n", "--quiet prints only the results folder")
             dirs.append(out)
         }
         return (dirs[0], dirs[1])
@@ -26,7 +26,7 @@ final class OfflineCommandTests: XCTestCase {
 
     func testReportFormatsCompareAndMerge() async throws {
         let (fast, slow) = try await twoRuns()
-        let a = try SummaryFiles.read(fast), b = try SummaryFiles.read(slow)
+        let a = try ResultFiles.summary(at: fast), b = try ResultFiles.summary(at: slow)
 
         let prom = PrometheusExport.render(a)
         let p50 = a.metrics["ttft"]!.p50 / 1000
@@ -35,8 +35,9 @@ final class OfflineCommandTests: XCTestCase {
         XCTAssertTrue(prom.contains("lorabench_threshold_passed{scenario=\"off\",threshold=\"error_rate < 0.5\"} 1"))
 
         let html = NSTemporaryDirectory() + "dash-\(UUID().uuidString).html"
-        var report = try ReportCommand.parse([fast, "--format", "html", "--out", html])
-        try await report.run()
+        let report = await lorabench(["report", fast, "--format", "html", "--out", html])
+        XCTAssertEqual(report.code, LorabenchExit.ok)
+        XCTAssertEqual(report.out, "", "--out writes the page, not stdout")
         let page = try String(contentsOfFile: html, encoding: .utf8)
         XCTAssertTrue(page.hasPrefix("<!doctype html>"))
         XCTAssertTrue(page.contains("<svg"), "per-second charts from timeseries.csv")
@@ -44,17 +45,33 @@ final class OfflineCommandTests: XCTestCase {
         let trend = HTMLDashboard.render(trend: [a, b])
         XCTAssertTrue(trend.contains("2 runs"))
 
-        var same = try CompareCommand.parse([fast, fast])
-        try await same.run()
-        var worse = try CompareCommand.parse([fast, slow, "--metrics", "tpot.p50,error_rate"])
-        do { try await worse.run(); XCTFail("a 6x slower decode is a regression") } catch let e as ExitCode {
-            XCTAssertEqual(e, LorabenchExit.thresholdsFailed)
-        }
+        let text = await lorabench(["report", fast])
+        XCTAssertEqual(text.code, LorabenchExit.ok)
+        XCTAssertEqual(text.out, TerminalReport.render(a) , "report prints the saved run as the run printed it")
+        let json = await lorabench(["report", fast, "--format", "json"])
+        XCTAssertEqual(try RunSummary.read(Data(json.out.utf8), source: "stdout").requests.succeeded, a.requests.succeeded)
+        let promOut = await lorabench(["report", fast, "--format", "prometheus"])
+        XCTAssertEqual(promOut.out, prom)
+        let twoJSON = await lorabench(["report", fast, slow, "--format", "json"])
+        XCTAssertEqual(twoJSON.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(twoJSON.err, "lorabench: report: --format json takes one summary (use `merge` to combine runs)\n")
+
+        let same = await lorabench(["compare", fast, fast])
+        XCTAssertEqual(same.code, LorabenchExit.ok)
+        XCTAssertEqual(same.err, "")
+        XCTAssertTrue(same.out.contains("ttft.p95"), same.out)
+        let worse = await lorabench(["compare", fast, slow, "--metrics", "tpot.p50,error_rate"])
+        XCTAssertEqual(worse.code, LorabenchExit.thresholdsFailed, "a 6x slower decode is a regression")
+        XCTAssertEqual(worse.err, "lorabench: regressions beyond 10%: tpot.p50\n")
+        XCTAssertTrue(worse.out.contains("tpot.p50") && worse.out.contains("error_rate"), worse.out)
+        let badMetric = await lorabench(["compare", fast, slow, "--metrics", "ttft.p42"])
+        XCTAssertEqual(badMetric.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(badMetric.err.hasPrefix("lorabench: --metrics ttft.p42: "), badMetric.err)
         let c = RunComparison(base: a, new: b, tolerancePercent: 10, metrics: ["tpot.p50", "output_token_throughput"])
         XCTAssertTrue(c.lines[0].regression)
         XCTAssertGreaterThan(c.lines[0].changePercent ?? 0, 100)
 
-        let merged = MergeCommand.merge([a, b], sequential: true)
+        let merged = RunMerge.merge([a, b], sequential: true, version: "t")
         XCTAssertEqual(merged.requests.succeeded, a.requests.succeeded + b.requests.succeeded)
         XCTAssertEqual(merged.outputTokens, a.outputTokens + b.outputTokens)
         XCTAssertEqual(merged.run.windowSeconds, a.run.windowSeconds + b.run.windowSeconds, accuracy: 0.001)
@@ -62,13 +79,20 @@ final class OfflineCommandTests: XCTestCase {
         direct.merge(b.aggregate.metrics[.itl]!.histogram)
         XCTAssertEqual(merged.metrics["itl"]!.p99, MetricSummary(direct).p99, "merged percentiles come from the exact merged histogram")
         let out = NSTemporaryDirectory() + "merged-\(UUID().uuidString).json"
-        var mergeCmd = try MergeCommand.parse([fast, slow, "--out", out])
-        try await mergeCmd.run()
-        XCTAssertEqual(try SummaryFiles.read(out).requests.succeeded, merged.requests.succeeded)
+        let mergeCmd = await lorabench(["merge", fast, slow, "--out", out])
+        XCTAssertEqual(mergeCmd.code, LorabenchExit.ok)
+        let written = try ResultFiles.summary(at: out)
+        XCTAssertEqual(written.requests.succeeded, a.requests.succeeded + b.requests.succeeded)
+        XCTAssertEqual(mergeCmd.out, TerminalReport.render(written, resultsDir: out) + "\n")
+        let one = await lorabench(["merge", fast, "--out", out])
+        XCTAssertEqual(one.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(one.err, "lorabench: merge: give at least two summaries to merge\n")
     }
 
     func testUnreadableSummaryIsAClearError() async throws {
-        var r = try ReportCommand.parse(["/nonexistent/summary.json"])
-        do { try await r.run(); XCTFail() } catch let e as ExitCode { XCTAssertEqual(e, LorabenchExit.invalidConfig) }
+        let r = await lorabench(["report", "/nonexistent/summary.json"])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(r.out, "")
+        XCTAssertEqual(r.err, "lorabench: /nonexistent/summary.json: cannot be read\n")
     }
 }

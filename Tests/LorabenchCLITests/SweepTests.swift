@@ -14,8 +14,7 @@ final class SweepTests: XCTestCase {
          "health":{"interval":"50ms","timeout":"5s"},"slo":{"ttft_ms":100}}
         """)
         let out = NSTemporaryDirectory() + "sweep-out-\(UUID().uuidString)"
-        var cmd = try SweepCommand.parse([path, "--adapters", "1,6", "--concurrency", "4", "--out", out])
-        let code = await cmd.execute(environment: [:])
+        let code = await lorabench(["sweep", path, "--adapters", "1,6", "--concurrency", "4", "--out", out]).code
         XCTAssertEqual(code, LorabenchExit.ok)
         let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/sweep.json")))
         XCTAssertTrue(report.complete)
@@ -35,8 +34,7 @@ final class SweepTests: XCTestCase {
         // --resume keeps finished cells instead of running them again.
         try FileManager.default.removeItem(atPath: out + "/sweep.json")
         let cellMTime = try FileManager.default.attributesOfItem(atPath: out + "/cells/a1-c4/summary.json")[.modificationDate] as? Date
-        var again = try SweepCommand.parse([path, "--adapters", "1,6", "--concurrency", "4", "--out", out, "--resume"])
-        let code2 = await again.execute(environment: [:])
+        let code2 = await lorabench(["sweep", path, "--adapters", "1,6", "--concurrency", "4", "--out", out, "--resume"]).code
         XCTAssertEqual(code2, LorabenchExit.ok)
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: out + "/cells/a1-c4/summary.json")[.modificationDate] as? Date, cellMTime)
         let resumed = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/sweep.json")))
@@ -52,8 +50,7 @@ final class SweepTests: XCTestCase {
          "health":{"interval":"50ms","timeout":"5s"},"slo":{"ttft_ms":120}}
         """)
         let out = NSTemporaryDirectory() + "slo-out-\(UUID().uuidString)"
-        var cmd = try SweepCommand.parse([path, "--adapters", "0", "--concurrency", "1,8", "--until-slo", "--slo-fraction", "0.9", "--out", out])
-        let code = await cmd.execute(environment: [:])
+        let code = await lorabench(["sweep", path, "--adapters", "0", "--concurrency", "1,8", "--until-slo", "--slo-fraction", "0.9", "--out", out]).code
         XCTAssertEqual(code, LorabenchExit.ok)
         let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/sweep.json")))
         XCTAssertEqual(report.capacity["0"], 2, "bisection between 1 (holds) and 8 (fails) lands on the batch size: \(report.rows.map { ($0.cell, $0.goodputFraction ?? -1) })")
@@ -62,14 +59,11 @@ final class SweepTests: XCTestCase {
 
     func testInvalidSweepOptionsExit104BeforeRunning() async throws {
         let path = try writeTempScenario(#"{"target":{"simulator":{"profile":"fast"}},"concurrency":1,"duration":"1s"}"#)
-        var noLoad = try SweepCommand.parse([path, "--adapters", "1"])
-        let c1 = await noLoad.execute(environment: [:])
+        let c1 = await lorabench(["sweep", path, "--adapters", "1"]).code
         XCTAssertEqual(c1, LorabenchExit.invalidConfig)
-        var bad = try SweepCommand.parse([path, "--concurrency", "1,x"])
-        let c2 = await bad.execute(environment: [:])
+        let c2 = await lorabench(["sweep", path, "--concurrency", "1,x"]).code
         XCTAssertEqual(c2, LorabenchExit.invalidConfig)
-        var noSLO = try SweepCommand.parse([path, "--concurrency", "1,2", "--until-slo"])
-        let c3 = await noSLO.execute(environment: [:])
+        let c3 = await lorabench(["sweep", path, "--concurrency", "1,2", "--until-slo"]).code
         XCTAssertEqual(c3, LorabenchExit.invalidConfig)
     }
 }

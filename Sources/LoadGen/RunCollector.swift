@@ -1,0 +1,23 @@
+import Stats
+
+/// Where a run stands, handed to collectors once a second during the measured window.
+public struct RunProgress: Sendable {
+    public var elapsedSeconds: Double
+    public var scheduledSeconds: Double
+    public var activeVUs: Int
+    /// What completed in the last second.
+    public var interval: IntervalSnapshot
+    public var succeeded: Int
+    public var failed: Int
+    /// Median TTFT so far in microseconds; nil before the first successful request.
+    public var ttftP50Micros: UInt64?
+}
+
+/// Something that runs beside a run and adds to it (the live progress line; a server-metrics scraper next),
+/// so Runner need not grow a branch for each. Threading: every call comes from the runner's stats queue, in order.
+public protocol RunCollector: AnyObject, Sendable {
+    /// Once a second during the measured window.
+    func observe(_ progress: RunProgress)
+    /// The window has closed and the results folder holds its files; a collector may add its own there.
+    func finish(resultsDirectory: String)
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import LoadGen
+import Stats
+
+/// One checked scenario run end to end for a command: the embedded simulator, stop requests, the run, its report
+/// and its exit code. `run` uses it once, `sweep` once per cell.
+struct RunLauncher {
+    let console: Console
+    var out: String?
+    var resultsRoot = "results"
+    var quiet = false
+    /// Draw the live progress line (only where stderr is a terminal, and never when quiet).
+    var progress = false
+    /// Print the terminal report (sweep cells report for themselves).
+    var printsResult = true
+    /// Called with the runner before the window starts (tests stop it from outside).
+    var onStart: (@Sendable (Runner) -> Void)?
+
+    func perform(_ s: Scenario, bearerToken: String?) async -> (code: ExitCode, outcome: RunOutcome?) {
+        let target: EmbeddedTarget
+        do { target = try await EmbeddedTarget.start(s) } catch {
+            console.error("cannot start the embedded simulator: \(error)")
+            return (LorabenchExit.runError, nil)
+        }
+        var options = RunOptions()
+        options.outDir = out
+        options.resultsRoot = resultsRoot
+        if progress && !quiet && console.stderrIsTerminal { options.collectors.append(ProgressLine(console: console)) }
+        options.bearerToken = bearerToken
+        options.version = LorabenchCommand.version
+        if !quiet { options.log = { [console] in console.info($0) } }
+        let runner = Runner(scenario: s, baseURL: target.baseURL, options: options)
+        let trap = console.signals.trap(first: { [console] in
+            console.info("\nstopping: in-flight requests get \(DurationText.format(s.gracefulStop)) to finish (interrupt again to stop at once)")
+            runner.stop()
+        }, second: { [console] in
+            console.info("aborting: cutting off in-flight requests")
+            runner.abort()
+        })
+        defer { trap.disarm() }
+        onStart?(runner)
+        if !quiet {
+            let what = target.simulator != nil ? "embedded simulator at \(target.baseURL)" : target.baseURL
+            console.info("lorabench \(LorabenchCommand.version): \(s.name), \(s.load.executorName) for \(DurationText.format(s.load.duration)) against \(what)")
+        }
+        let outcome: RunOutcome
+        do {
+            outcome = try await runner.run()
+        } catch let e as RunError {
+            await target.stop()
+            console.error(e.description)
+            if case .interruptedBeforeStart = e { return (LorabenchExit.aborted, nil) }
+            return (LorabenchExit.runError, nil)
+        } catch {
+            await target.stop()
+            console.error("\(error)")
+            return (LorabenchExit.runError, nil)
+        }
+        await target.stop()
+        if printsResult {
+            console.print(quiet ? outcome.directory : TerminalReport.render(outcome.summary, resultsDir: outcome.directory))
+        }
+        if outcome.summary.run.interrupted { return (LorabenchExit.aborted, outcome) }
+        if !outcome.summary.thresholdsPassed {
+            if !quiet { console.error("thresholds failed: " + outcome.summary.thresholds.filter { !$0.passed }.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
+            return (LorabenchExit.thresholdsFailed, outcome)
+        }
+        return (LorabenchExit.ok, outcome)
+    }
+}
