@@ -20,8 +20,18 @@ public struct LorabenchCommand: AsyncParsableCommand {
     /// Parses `arguments` (without the program name) and runs the command against `console`; returns the exit code.
     /// `main` is this call with the process's console; tests call it with buffers.
     public static func invoke(_ arguments: [String], console: Console) async -> ExitCode {
-        let command: ParsableCommand
-        do { command = try parseAsRoot(arguments) } catch {
+        do {
+            let command = try parseAsRoot(arguments)
+            if let sub = command as? ConsoleCommand { return await sub.execute(console) }
+            if command is LorabenchCommand {
+                console.print(helpMessage())
+                return .success
+            }
+            // `lorabench help run`: the built-in help command answers by throwing its help request.
+            var other = command
+            try other.run()
+            return .success
+        } catch {
             let code = exitCode(for: error)
             let text = fullMessage(for: error)
             if code == .success {  // --help, --version
@@ -31,11 +41,6 @@ public struct LorabenchCommand: AsyncParsableCommand {
             console.error(text)
             return LorabenchExit.invalidConfig
         }
-        guard let sub = command as? ConsoleCommand else {
-            console.print(helpMessage())
-            return .success
-        }
-        return await sub.execute(console)
     }
 }
 

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import LorabenchCLI
+import Stats
+import XCTest
+
+/// What each command prints, run in-process exactly as `main` runs it (argv in, text and exit code out).
+final class CommandOutputTests: XCTestCase {
+    static let small = """
+    {"name":"out","target":{"simulator":{"profile":"fast"}},"concurrency":2,"duration":"1s",
+     "input_words":{"min":5,"max":8},"max_new_tokens":{"min":5,"max":8},"health":{"interval":"50ms","timeout":"5s"}}
+    """
+
+    func testRunPrintsItsStartLineTheReportAndTheProgressLineOnATerminal() async throws {
+        let path = try writeTempScenario(Self.small)
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--out", out], terminal: true)
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        let summary = try ResultFiles.summary(at: out)
+        XCTAssertEqual(r.out, TerminalReport.render(summary, resultsDir: out) + "\n", "stdout is the report and nothing else")
+        XCTAssertTrue(r.out.contains("  requests .......... \(summary.requests.succeeded) ok, 0 failed"), r.out)
+        let lines = r.err.components(separatedBy: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("waiting for http://127.0.0.1:") && $0.hasSuffix("/health (up to 5s)") }, r.err)
+        XCTAssertTrue(r.err.contains("lorabench 0.1.0: out, constant-vus for 1s against embedded simulator at http://127.0.0.1:"), r.err)
+        XCTAssertTrue(r.err.contains("\r\u{1B}[K    1s/1s  VUs 2  req/s "), "the progress line is drawn on a terminal: \(r.err.debugDescription)")
+        XCTAssertTrue(r.err.hasSuffix("\r\u{1B}[K"), "and cleared at the end")
+
+        let plain = await lorabench(["run", path, "--out", SimHarness.tempDir()], terminal: false)
+        XCTAssertFalse(plain.err.contains("\u{1B}["), "no ANSI codes when stderr is not a terminal")
+        let noProgress = await lorabench(["run", path, "--out", SimHarness.tempDir(), "--no-progress"], terminal: true)
+        XCTAssertFalse(noProgress.err.contains("\u{1B}["), "--no-progress")
+    }
+
+    func testFirstStopRequestIsGracefulAndSaysSo() async throws {
+        let path = try writeTempScenario(Self.small)
+        let signals = ManualSignals()
+        let out = SimHarness.tempDir()
+        let stopper = Task {
+            try await Task.sleep(for: .milliseconds(600))
+            signals.interrupt()
+        }
+        let r = await lorabench(["run", path, "--out", out, "--set", "duration=30s", "--set", "graceful_stop=2s"], signals: signals)
+        _ = try? await stopper.value
+        XCTAssertEqual(r.code, LorabenchExit.aborted)
+        XCTAssertTrue(r.err.contains("\nstopping: in-flight requests get 2s to finish (interrupt again to stop at once)\n"), r.err)
+        XCTAssertTrue(r.out.contains("INTERRUPTED"), r.out)
+        XCTAssertTrue(try ResultFiles.summary(at: out).run.interrupted)
+    }
+
+    func testThresholdFailurePrintsWhatFailed() async throws {
+        let path = try writeTempScenario(Self.small)
+        let r = await lorabench(["run", path, "--out", SimHarness.tempDir(), "--set", #"thresholds={"ttft.p95":"< 0.001"}"#])
+        XCTAssertEqual(r.code, LorabenchExit.thresholdsFailed)
+        XCTAssertTrue(r.err.hasSuffix("lorabench: thresholds failed: ttft.p95 < 0.001\n"), r.err)
+        XCTAssertTrue(r.out.contains("  ✗ ttft.p95 < 0.001   (actual "), r.out)
+    }
+
+    func testSweepPrintsThePlanEachCellAndTheTable() async throws {
+        let path = try writeTempScenario(Self.small)
+        let dir = SimHarness.tempDir()
+        let r = await lorabench(["sweep", path, "--adapters", "0,2", "--concurrency", "2", "--cell-duration", "500ms", "--out", dir])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        XCTAssertTrue(r.err.hasPrefix("sweep out: 2 cells (adapters 0,2 × concurrency 2), 500ms each, into \(dir)\n"), r.err)
+        XCTAssertTrue(r.err.contains("\n  a0-c2: ttft p50 ") && r.err.contains("\n  a2-c2: ttft p50 "), r.err)
+        let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json")))
+        let table = r.out.components(separatedBy: "\n")
+        XCTAssertEqual(table[1], "  adapters concurrency  ttft p50  ttft p95  ttft p99  cold p50  tpot p50   e2e p95     tok/s     req/s   goodput    errors")
+        XCTAssertTrue(table[2].hasPrefix("         0         2"), table[2])
+        XCTAssertTrue(table[3].hasPrefix("         2         2"), table[3])
+        XCTAssertTrue(table[3].hasSuffix(String(report.rows[1].errors).leftPadded(10)), table[3])
+        XCTAssertTrue(r.out.hasSuffix("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)\n"))
+    }
+
+    func testSimServesUntilStoppedAndSaysWhere() async throws {
+        let signals = ManualSignals()
+        let stopper = Task {
+            for _ in 0..<400 {
+                try await Task.sleep(for: .milliseconds(10))
+                if signals.interrupt() { return }
+            }
+        }
+        let r = await lorabench(["sim", "--port", "0", "--profile", "fast"], signals: signals)
+        _ = try? await stopper.value
+        XCTAssertEqual(r.code, LorabenchExit.ok)
+        XCTAssertTrue(r.out.hasPrefix("lorabench sim (fast) listening on http://127.0.0.1:"), r.out)
+        XCTAssertEqual(r.err, "lorabench sim: stopped\n")
+        let bad = await lorabench(["sim", "--profile", "h100"])
+        XCTAssertEqual(bad.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(bad.err.hasPrefix("lorabench: invalid simulator settings:\n  - profile: unknown profile \"h100\""), bad.err)
+    }
+
+    func testArgumentErrorsHelpAndVersion() async throws {
+        let unknown = await lorabench(["run", "x.json", "--bogus"])
+        XCTAssertEqual(unknown.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(unknown.err.hasPrefix("lorabench: Error: Unknown option '--bogus'"), unknown.err)
+        XCTAssertEqual(unknown.out, "")
+        let missing = await lorabench(["run", "/nonexistent/scenario.json"])
+        XCTAssertEqual(missing.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(missing.err, "lorabench: invalid scenario /nonexistent/scenario.json (1 problem):\n  - no such file\n")
+        let version = await lorabench(["--version"])
+        XCTAssertEqual(version.code, LorabenchExit.ok)
+        XCTAssertEqual(version.out, "0.1.0\n")
+        let help = await lorabench(["run", "--help"])
+        XCTAssertEqual(help.code, LorabenchExit.ok)
+        XCTAssertTrue(help.out.contains("USAGE: lorabench run <scenario>"), help.out)
+        let helpRun = await lorabench(["help", "run"])
+        XCTAssertEqual(helpRun.out, help.out)
+        let bare = await lorabench([])
+        XCTAssertTrue(bare.out.contains("SUBCOMMANDS:"), bare.out)
+    }
+}
+
+private extension String {
+    func leftPadded(_ n: Int) -> String { String(repeating: " ", count: max(0, n - count)) + self }
+}
