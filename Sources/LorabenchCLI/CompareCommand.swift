@@ -21,11 +21,8 @@ struct CompareCommand: ConsoleCommand {
     var metrics: String?
 
     func execute(_ console: Console) async -> ExitCode {
-        let b: RunSummary, n: RunSummary
-        do { b = try ResultFiles.summary(at: base); n = try ResultFiles.summary(at: new) } catch {
-            console.error("\(error)")
-            return LorabenchExit.invalidConfig
-        }
+        guard let runs = console.readSummaries([base, new]) else { return LorabenchExit.invalidConfig }
+        let b = runs[0], n = runs[1]
         var names = RunComparison.defaultMetrics
         if let metrics {
             names = metrics.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

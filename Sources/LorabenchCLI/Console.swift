@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 
 /// What a command writes to and reads from its surroundings: results to `out`, diagnostics to `err`, the
 /// environment and the signal source. Tests pass buffers, a fixed environment and signals they fire themselves.
@@ -51,4 +52,14 @@ public final class CapturedText: @unchecked Sendable {  // @unchecked: `text` is
     public func append(_ s: String) { lock.withLock { buffer += s } }
 
     public var text: String { lock.withLock { buffer } }
+}
+
+extension Console {
+    /// Reads saved runs named on the command line; nil (with the reason printed) when one cannot be read.
+    func readSummaries(_ paths: [String]) -> [RunSummary]? {
+        do { return try paths.map(ResultFiles.summary) } catch {
+            self.error("\(error)")
+            return nil
+        }
+    }
 }

@@ -23,11 +23,7 @@ struct MergeCommand: ConsoleCommand {
             console.error("merge: give at least two summaries to merge")
             return LorabenchExit.invalidConfig
         }
-        let runs: [RunSummary]
-        do { runs = try summaries.map(ResultFiles.summary) } catch {
-            console.error("\(error)")
-            return LorabenchExit.invalidConfig
-        }
+        guard let runs = console.readSummaries(summaries) else { return LorabenchExit.invalidConfig }
         let merged = RunMerge.merge(runs, sequential: sequential, version: LorabenchCommand.version)
         do { try AtomicFile.write(try merged.encoded(), to: out) } catch {
             console.error("\(error)")

@@ -28,11 +28,7 @@ struct ReportCommand: ConsoleCommand {
             console.error("report: --format json takes one summary (use `merge` to combine runs)")
             return LorabenchExit.invalidConfig
         }
-        let runs: [RunSummary]
-        do { runs = try summaries.map(ResultFiles.summary) } catch {
-            console.error("\(error)")
-            return LorabenchExit.invalidConfig
-        }
+        guard let runs = console.readSummaries(summaries) else { return LorabenchExit.invalidConfig }
         let text: String
         switch format {
         case .text: text = runs.map { TerminalReport.render($0) }.joined(separator: "\n")

@@ -16,6 +16,8 @@ struct RunLauncher {
     var printsResult = true
     /// Called with the runner before the window starts (tests stop it from outside).
     var onStart: (@Sendable (Runner) -> Void)?
+    /// Where stop requests come from when the caller arms one trap for many runs (a sweep); nil arms one per run.
+    var relay: StopRelay?
 
     func perform(_ s: Scenario, bearerToken: String?) async -> (code: ExitCode, outcome: RunOutcome?) {
         let target: EmbeddedTarget
@@ -31,14 +33,13 @@ struct RunLauncher {
         options.version = LorabenchCommand.version
         if !quiet { options.log = { [console] in console.info($0) } }
         let runner = Runner(scenario: s, baseURL: target.baseURL, options: options)
-        let trap = console.signals.trap(first: { [console] in
-            console.info("\nstopping: in-flight requests get \(DurationText.format(s.gracefulStop)) to finish (interrupt again to stop at once)")
-            runner.stop()
-        }, second: { [console] in
-            console.info("aborting: cutting off in-flight requests")
-            runner.abort()
-        })
-        defer { trap.disarm() }
+        let relay = self.relay ?? StopRelay()
+        let trap = self.relay == nil ? relay.trap(on: console, gracefulStop: s.gracefulStop) : nil
+        relay.attach(runner)
+        defer {
+            relay.detach()
+            trap?.disarm()
+        }
         onStart?(runner)
         if !quiet {
             let what = target.simulator != nil ? "embedded simulator at \(target.baseURL)" : target.baseURL

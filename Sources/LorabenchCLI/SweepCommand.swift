@@ -102,12 +102,17 @@ struct SweepCommand: ConsoleCommand {
         console.info("sweep \(base.name): \(sweep.cells.count) cells (adapters \(plan.adapterCounts.map(String.init).joined(separator: ",")) × "
                      + "\(plan.loadAxis) \(levels.joined(separator: ","))), \(DurationText.format(plan.duration)) each, into \(dir)")
 
-        let launcher = RunLauncher(console: console, quiet: true, progress: false, printsResult: false)
+        // One trap for the whole sweep: a stop request reaches the cell in flight, or keeps the next from starting.
+        let relay = StopRelay()
+        let trap = relay.trap(on: console, gracefulStop: base.gracefulStop)
+        defer { trap.disarm() }
+        let launcher = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
         let token = checked.bearerToken
         let runner = SweepRunner(name: base.name, sweep: sweep, document: checked.document, check: check, directory: dir, resume: resume)
         let report: SweepReport
         do {
             report = try await runner.run(cell: { _, s, cellDir in
+                if relay.stopRequests > 0 { return SweepRunner.CellResult(summary: nil, aborted: true) }
                 var cellLauncher = launcher
                 cellLauncher.out = cellDir
                 cellLauncher.resultsRoot = dir

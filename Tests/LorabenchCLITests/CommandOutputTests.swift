@@ -71,6 +71,26 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(r.out.hasSuffix("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)\n"))
     }
 
+    func testOneStopRequestEndsTheSweepAfterTheCellInFlight() async throws {
+        let path = try writeTempScenario(Self.small)
+        let dir = SimHarness.tempDir()
+        let signals = ManualSignals()
+        let stopper = Task {
+            try await Task.sleep(for: .milliseconds(700))
+            signals.interrupt()
+        }
+        let r = await lorabench(["sweep", path, "--adapters", "0,1,2", "--concurrency", "2", "--cell-duration", "3s", "--out", dir,
+                                 "--set", "graceful_stop=1s"], signals: signals)
+        _ = try? await stopper.value
+        XCTAssertEqual(r.code, LorabenchExit.aborted, r.err)
+        XCTAssertTrue(r.err.contains("\nstopping: in-flight requests get 1s to finish"), r.err)
+        XCTAssertTrue(r.err.hasSuffix("lorabench: sweep interrupted; continue with: lorabench sweep \(path) --resume --out \(dir) (same options)\n"), r.err)
+        let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json")))
+        XCTAssertFalse(report.complete)
+        XCTAssertEqual(report.rows.map(\.cell), ["a0-c2"], "the interrupted cell is kept, no later cell starts")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cells/a1-c2"))
+    }
+
     func testSimServesUntilStoppedAndSaysWhere() async throws {
         let signals = ManualSignals()
         let stopper = Task {
