@@ -16,7 +16,7 @@ public struct SweepPlan: Sendable {
         /// Stable folder name: `a25-c10`, `a0-r2.5`.
         public var id: String {
             if let c = concurrency { return "a\(adapters)-c\(c)" }
-            return "a\(adapters)-r\(TerminalReport.fmt(rate ?? 0))"
+            return "a\(adapters)-r\(ReportText.number(rate ?? 0))"
         }
     }
 

@@ -36,7 +36,7 @@ struct CompareCommand: ConsoleCommand {
         let c = RunComparison(base: b, new: n, tolerancePercent: tolerance, metrics: names)
         console.print(c.render(baseLabel: "\(base) (\(b.run.startedAt))", newLabel: "\(new) (\(n.run.startedAt))"))
         if !c.regressions.isEmpty {
-            console.error("regressions beyond \(TerminalReport.fmt(tolerance))%: " + c.regressions.map(\.metric).joined(separator: ", "))
+            console.error("regressions beyond \(ReportText.number(tolerance))%: " + c.regressions.map(\.metric).joined(separator: ", "))
             return LorabenchExit.thresholdsFailed
         }
         return LorabenchExit.ok

@@ -98,7 +98,7 @@ struct SweepCommand: ConsoleCommand {
                 return LorabenchExit.runError
             }
         }
-        let levels = plan.loadAxis == "rate" ? plan.rates.map { TerminalReport.fmt($0) } : plan.concurrency.map(String.init)
+        let levels = plan.loadAxis == "rate" ? plan.rates.map { ReportText.number($0) } : plan.concurrency.map(String.init)
         console.info("sweep \(base.name): \(sweep.cells.count) cells (adapters \(plan.adapterCounts.map(String.init).joined(separator: ",")) × "
                      + "\(plan.loadAxis) \(levels.joined(separator: ","))), \(DurationText.format(plan.duration)) each, into \(dir)")
 
@@ -123,7 +123,7 @@ struct SweepCommand: ConsoleCommand {
             console.error("\(error)")
             return LorabenchExit.runError
         }
-        console.print(Self.table(report))
+        console.print(report.terminalTable())
         console.print("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)")
         if !report.complete {
             console.error("sweep interrupted; continue with: lorabench sweep \(scenario) --resume --out \(dir) (same options)")
@@ -138,29 +138,8 @@ struct SweepCommand: ConsoleCommand {
         case .kept(let row): return "  \(row.cell): already done, kept"
         case .failed(let cell): return "lorabench: cell \(cell) failed to run; continuing"
         case .finished(let row):
-            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, TerminalReport.fmt(row.ttftP50),
-                          TerminalReport.fmt(row.ttftP95), TerminalReport.fmt(row.outputTokensPerSecond), row.errors)
+            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, ReportText.number(row.ttftP50),
+                          ReportText.number(row.ttftP95), ReportText.number(row.outputTokensPerSecond), row.errors)
         }
-    }
-
-    static func table(_ r: SweepReport) -> String {
-        let cols = ["adapters", r.loadAxis, "ttft p50", "ttft p95", "ttft p99", "cold p50", "tpot p50", "e2e p95", "tok/s", "req/s", "goodput", "errors"]
-        var out = ["", cols.map { TerminalReport.lpadPublic($0, 10) }.joined()]
-        for row in r.rows.sorted(by: { ($0.adapters, $0.concurrency ?? 0, $0.rate ?? 0) < ($1.adapters, $1.concurrency ?? 0, $1.rate ?? 0) }) {
-            let load = row.concurrency.map(String.init) ?? TerminalReport.fmt(row.rate ?? 0)
-            let cells = [String(row.adapters), load, TerminalReport.fmt(row.ttftP50), TerminalReport.fmt(row.ttftP95), TerminalReport.fmt(row.ttftP99),
-                         row.coldTTFTP50.map { TerminalReport.fmt($0) } ?? "-", TerminalReport.fmt(row.tpotP50), TerminalReport.fmt(row.e2eP95),
-                         TerminalReport.fmt(row.outputTokensPerSecond), TerminalReport.fmt(row.requestsPerSecond),
-                         row.goodput.map { TerminalReport.fmt($0) } ?? "-", String(row.errors)]
-            out.append(cells.map { TerminalReport.lpadPublic($0, 10) }.joined())
-        }
-        if !r.capacity.isEmpty {
-            out.append("")
-            for (a, c) in r.capacity.sorted(by: { Int($0.key)! < Int($1.key)! }) {
-                out.append("  capacity at \(a) adapters: \(TerminalReport.fmt(c)) \(r.loadAxis)\(c == 0 ? " (no tested level met the SLOs)" : "")")
-            }
-        }
-        out.append("")
-        return out.joined(separator: "\n")
     }
 }

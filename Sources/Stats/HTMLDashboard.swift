@@ -6,16 +6,16 @@ public enum HTMLDashboard {
     public static func render(run s: RunSummary, timeseries: [[String: String]] = []) -> String {
         var body = "<h1>lorabench: \(esc(s.run.scenarioName))</h1>\n"
         body += "<p>\(esc(s.run.executor)) against \(esc(s.run.target)) (\(esc(s.run.api))), \(esc(s.run.startedAt)) – \(esc(s.run.endedAt)), "
-        body += "window \(TerminalReport.fmt(s.run.windowSeconds)) s\(s.run.interrupted ? ", <b>interrupted</b>" : ""), lorabench \(esc(s.run.lorabenchVersion))</p>\n"
+        body += "window \(ReportText.number(s.run.windowSeconds)) s\(s.run.interrupted ? ", <b>interrupted</b>" : ""), lorabench \(esc(s.run.lorabenchVersion))</p>\n"
         body += table(["requests ok", "failed", "error rate", "dropped", "req/s", "output tok/s", "goodput req/s"],
-                      [[String(s.requests.succeeded), String(s.requests.failed), TerminalReport.fmt(s.requests.errorRate * 100) + "%",
-                        String(s.requests.dropped), TerminalReport.fmt(s.throughput.requestThroughput),
-                        TerminalReport.fmt(s.throughput.outputTokenThroughput), s.throughput.goodput.map { TerminalReport.fmt($0) } ?? "-"]])
+                      [[String(s.requests.succeeded), String(s.requests.failed), ReportText.number(s.requests.errorRate * 100) + "%",
+                        String(s.requests.dropped), ReportText.number(s.throughput.requestThroughput),
+                        ReportText.number(s.throughput.outputTokenThroughput), s.throughput.goodput.map { ReportText.number($0) } ?? "-"]])
         let errs = s.requests.errors.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !errs.isEmpty { body += "<p>Errors: " + errs.map { "\(esc($0.key)) \($0.value)" }.joined(separator: ", ") + "</p>\n" }
         if !s.thresholds.isEmpty {
             body += "<h2>Thresholds</h2>\n" + table(["", "threshold", "actual"], s.thresholds.map {
-                [$0.passed ? "✓" : "✗", esc("\($0.metric) \($0.expression)"), $0.actual.map { TerminalReport.fmt($0) } ?? "no data"]
+                [$0.passed ? "✓" : "✗", esc("\($0.metric) \($0.expression)"), $0.actual.map { ReportText.number($0) } ?? "no data"]
             })
         }
         body += "<h2>Latency (ms)</h2>\n"
@@ -42,9 +42,9 @@ public enum HTMLDashboard {
         if s.adapters.count > 1 || s.adapters.first?.adapter.isEmpty == false {
             body += "<h2>Per adapter</h2>\n" + table(["adapter", "requests", "failed", "ttft p50", "ttft p95", "cold ttft", "warm p50", "tpot p50", "e2e p95"],
                 s.adapters.map { a in [a.adapter.isEmpty ? "(base model)" : esc(a.adapter), String(a.requests), String(a.failed),
-                                       TerminalReport.fmt(a.ttft.p50), TerminalReport.fmt(a.ttft.p95),
-                                       a.coldTTFT.count > 0 ? TerminalReport.fmt(a.coldTTFT.p50) : "-", TerminalReport.fmt(a.warmTTFT.p50),
-                                       TerminalReport.fmt(a.tpot.p50), TerminalReport.fmt(a.e2e.p95)] })
+                                       ReportText.number(a.ttft.p50), ReportText.number(a.ttft.p95),
+                                       a.coldTTFT.count > 0 ? ReportText.number(a.coldTTFT.p50) : "-", ReportText.number(a.warmTTFT.p50),
+                                       ReportText.number(a.tpot.p50), ReportText.number(a.e2e.p95)] })
         }
         return page(title: "lorabench: \(s.run.scenarioName)", body: body)
     }
@@ -65,15 +65,15 @@ public enum HTMLDashboard {
         body += table(["#", "started", "scenario", "ok", "failed", "ttft p50", "ttft p95", "tpot p50", "tok/s", "thresholds"],
                       zip(sorted.indices, sorted).map { i, s in
                           [String(i), esc(s.run.startedAt), esc(s.run.scenarioName), String(s.requests.succeeded), String(s.requests.failed),
-                           TerminalReport.fmt(s.metrics["ttft"]?.p50 ?? 0), TerminalReport.fmt(s.metrics["ttft"]?.p95 ?? 0),
-                           TerminalReport.fmt(s.metrics["tpot"]?.p50 ?? 0), TerminalReport.fmt(s.throughput.outputTokenThroughput),
+                           ReportText.number(s.metrics["ttft"]?.p50 ?? 0), ReportText.number(s.metrics["ttft"]?.p95 ?? 0),
+                           ReportText.number(s.metrics["tpot"]?.p50 ?? 0), ReportText.number(s.throughput.outputTokenThroughput),
                            s.thresholds.isEmpty ? "-" : (s.thresholdsPassed ? "✓" : "✗")]
                       })
         return page(title: "lorabench trend", body: body)
     }
 
     static func metricRow(_ name: String, _ m: MetricSummary) -> [String] {
-        [name, String(m.count)] + (m.percentileValues + [m.min, m.max, m.mean]).map { TerminalReport.fmt($0) }
+        [name, String(m.count)] + (m.percentileValues + [m.min, m.max, m.mean]).map { ReportText.number($0) }
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {

@@ -38,17 +38,17 @@ public struct RunComparison: Sendable {
 
     public func render(baseLabel: String, newLabel: String) -> String {
         var out = ["", "  base: \(baseLabel)", "  new:  \(newLabel)", ""]
-        out.append(TerminalReport.padPublic("  metric", 28) + ["base", "new", "change"].map { TerminalReport.lpadPublic($0, 12) }.joined() + "   verdict")
+        out.append(ReportText.left("  metric", 28) + ["base", "new", "change"].map { ReportText.right($0, 12) }.joined() + "   verdict")
         for l in lines {
-            let change = l.changePercent.map { ($0 >= 0 ? "+" : "") + TerminalReport.fmt(($0 * 10).rounded() / 10) + "%" } ?? "-"
+            let change = l.changePercent.map { ($0 >= 0 ? "+" : "") + ReportText.number(($0 * 10).rounded() / 10) + "%" } ?? "-"
             let verdict: String
             if l.base == nil || l.new == nil { verdict = "no data" }
             else if l.regression { verdict = "REGRESSION" }
             else if let c = l.changePercent, (l.lowerIsBetter ? c < 0 : c > 0), abs(c) >= 1 { verdict = "better" }
             else { verdict = "ok" }
-            out.append(TerminalReport.padPublic("  " + l.metric, 28)
-                       + [l.base.map { TerminalReport.fmt($0) } ?? "-", l.new.map { TerminalReport.fmt($0) } ?? "-", change]
-                           .map { TerminalReport.lpadPublic($0, 12) }.joined() + "   " + verdict)
+            out.append(ReportText.left("  " + l.metric, 28)
+                       + [l.base.map { ReportText.number($0) } ?? "-", l.new.map { ReportText.number($0) } ?? "-", change]
+                           .map { ReportText.right($0, 12) }.joined() + "   " + verdict)
         }
         out.append("")
         return out.joined(separator: "\n")

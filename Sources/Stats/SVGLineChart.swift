@@ -36,11 +36,11 @@ public struct SVGLineChart {
         for k in 0...5 {
             let v = maxY * Double(k) / 5
             s += "<line x1=\"\(left)\" y1=\"\(f(y(v)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(v)))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(TerminalReport.fmt(v))</text>\n"
+            s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(ReportText.number(v))</text>\n"
         }
         let labelStep = max(1, Int((Double(xCategories.count) / 12).rounded(.up)))
         for (i, c) in xCategories.enumerated() where i % labelStep == 0 {
-            s += "<text x=\"\(f(x(c)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(TerminalReport.fmt(c))</text>\n"
+            s += "<text x=\"\(f(x(c)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(ReportText.number(c))</text>\n"
         }
         s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
         s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"

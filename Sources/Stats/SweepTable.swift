@@ -55,7 +55,7 @@ public struct SweepRow: Codable, Sendable, Equatable {
                                    "e2e_p95_ms", "output_tokens_per_s", "requests_per_s", "goodput", "goodput_fraction", "directory"]
 
     public var csvFields: [String] {
-        func d(_ v: Double?) -> String { v.map { TerminalReport.fmt($0) } ?? "" }
+        func d(_ v: Double?) -> String { v.map { ReportText.number($0) } ?? "" }
         return [cell, String(adapters), concurrency.map(String.init) ?? "", d(rate), String(requests), String(errors), d(errorRate),
                 String(dropped), d(ttftP50), d(ttftP95), d(ttftP99), d(coldTTFTP50), d(warmTTFTP50), d(tpotP50), d(e2eP95),
                 d(outputTokensPerSecond), d(requestsPerSecond), d(goodput), d(goodputFraction), directory]
@@ -105,7 +105,7 @@ public struct SweepReport: Codable, Sendable {
         var series: [SVGLineChart.Series] = []
         for l in loads {
             let cells = rows.filter { load($0) == l }.sorted { $0.adapters < $1.adapters }
-            let name = "\(loadName) \(TerminalReport.fmt(l))"
+            let name = "\(loadName) \(ReportText.number(l))"
             series.append(.init(name: name + " p50", points: cells.map { (Double($0.adapters), $0.ttftP50) }, dashed: false))
             series.append(.init(name: name + " p95", points: cells.map { (Double($0.adapters), $0.ttftP95) }, dashed: true))
         }

@@ -65,18 +65,7 @@ public enum TerminalReport {
         return out.joined(separator: "\n")
     }
 
-    /// Numbers as reports print them: integers bare, others with two decimals (one past 100).
-    public static func fmt(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e12 { return String(Int64(v)) }
-        return String(format: abs(v) >= 100 ? "%.1f" : "%.2f", v)
-    }
-
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
-    /// Left-aligns text in a column of width `n`.
-    public static func padPublic(_ s: String, _ n: Int) -> String { pad(s, n) }
-
-    /// Right-aligns text in a column of width `n` (for tables other reporters print).
-    public static func lpadPublic(_ s: String, _ n: Int) -> String { lpad(s, n) }
-
-    static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
+    static func fmt(_ v: Double) -> String { ReportText.number(v) }
+    static func pad(_ s: String, _ n: Int) -> String { ReportText.left(s, n) }
+    static func lpad(_ s: String, _ n: Int) -> String { ReportText.right(s, n) }
 }

@@ -1,0 +1,24 @@
+/// The sweep's table for a terminal: one row per cell (adapters, load), then the capacity found per adapter count.
+extension SweepReport {
+    public func terminalTable() -> String {
+        let r = self
+        let cols = ["adapters", r.loadAxis, "ttft p50", "ttft p95", "ttft p99", "cold p50", "tpot p50", "e2e p95", "tok/s", "req/s", "goodput", "errors"]
+        var out = ["", cols.map { ReportText.right($0, 10) }.joined()]
+        for row in r.rows.sorted(by: { ($0.adapters, $0.concurrency ?? 0, $0.rate ?? 0) < ($1.adapters, $1.concurrency ?? 0, $1.rate ?? 0) }) {
+            let load = row.concurrency.map(String.init) ?? ReportText.number(row.rate ?? 0)
+            let cells = [String(row.adapters), load, ReportText.number(row.ttftP50), ReportText.number(row.ttftP95), ReportText.number(row.ttftP99),
+                         row.coldTTFTP50.map { ReportText.number($0) } ?? "-", ReportText.number(row.tpotP50), ReportText.number(row.e2eP95),
+                         ReportText.number(row.outputTokensPerSecond), ReportText.number(row.requestsPerSecond),
+                         row.goodput.map { ReportText.number($0) } ?? "-", String(row.errors)]
+            out.append(cells.map { ReportText.right($0, 10) }.joined())
+        }
+        if !r.capacity.isEmpty {
+            out.append("")
+            for (a, c) in r.capacity.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
+                out.append("  capacity at \(a) adapters: \(ReportText.number(c)) \(r.loadAxis)\(c == 0 ? " (no tested level met the SLOs)" : "")")
+            }
+        }
+        out.append("")
+        return out.joined(separator: "\n")
+    }
+}
