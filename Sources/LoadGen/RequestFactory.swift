@@ -16,11 +16,14 @@ public struct PreparedRequest: Sendable {
 public struct RequestFactory: Sendable {
     public let scenario: Scenario
     public let baseURL: String
+    /// The API's request shape, chosen once.
+    let dialect: any APIDialect
     private let zipfCDF: [Double]
 
     public init(scenario: Scenario, baseURL: String) {
         self.scenario = scenario
         self.baseURL = baseURL
+        dialect = scenario.target.api.dialect
         let ids = scenario.adapters.ids
         switch scenario.adapters.distribution {
         case .zipf(let s): zipfCDF = Self.cdf(ids.indices.map { 1 / pow(Double($0 + 1), s) })
@@ -33,15 +36,6 @@ public struct RequestFactory: Sendable {
         let total = weights.reduce(0, +)
         var acc = 0.0
         return weights.map { acc += $0 / total; return acc }
-    }
-
-    /// The URL path each API streams from.
-    public static func path(for api: Scenario.API) -> String {
-        switch api {
-        case .lorax: return "/generate_stream"
-        case .openaiCompletions: return "/v1/completions"
-        case .openaiChat: return "/v1/chat/completions"
-        }
     }
 
     /// Request number `sequence` of the run.
@@ -62,27 +56,8 @@ public struct RequestFactory: Sendable {
 
     /// A request with explicit contents (the warm-up uses this).
     public func make(prompt: String, adapter: String, maxNewTokens: Int, inputWords: Int) -> PreparedRequest {
-        var body: [String: JSONValue]
-        switch scenario.target.api {
-        case .lorax:
-            var params = scenario.parameters
-            params["max_new_tokens"] = .int(Int64(maxNewTokens))
-            if params["details"] == nil { params["details"] = .bool(true) }
-            if !adapter.isEmpty { params["adapter_id"] = .string(adapter) }
-            body = ["inputs": .string(prompt), "parameters": .object(params)]
-        case .openaiCompletions, .openaiChat:
-            body = scenario.parameters
-            body["model"] = .string(adapter)
-            body["max_tokens"] = .int(Int64(maxNewTokens))
-            body["stream"] = .bool(true)
-            if scenario.target.api == .openaiChat {
-                body["messages"] = .array([.object(["role": .string("user"), "content": .string(prompt)])])
-            } else {
-                body["prompt"] = .string(prompt)
-            }
-        }
-        return PreparedRequest(url: baseURL + Self.path(for: scenario.target.api),
-                               body: Array(JSONValue.object(body).encodedString().utf8),
+        let body = dialect.body(prompt: prompt, adapter: adapter, maxNewTokens: maxNewTokens, parameters: scenario.parameters)
+        return PreparedRequest(url: baseURL + dialect.path, body: Array(body.encodedString().utf8),
                                adapter: adapter, inputWords: inputWords, maxNewTokens: maxNewTokens)
     }
 

@@ -6,7 +6,8 @@ import Stats
 /// Threading: created before the run and only read afterwards, from the transport queue.
 final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable after init; the slist is only read by curl.
     let headers: UnsafeMutablePointer<curl_slist>?
-    let api: Scenario.API
+    /// The run's API, chosen once so the per-event path does not switch on it.
+    let dialect: any APIDialect
     let requestTimeoutMs: Int
     let idleTimeoutMicros: UInt64
     let maxEventBytes: Int
@@ -20,7 +21,7 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
         lines += scenario.target.headers.map { "\($0.name): \($0.value)" }
         for l in lines { list = curl_slist_append(list, l) }
         headers = list
-        api = scenario.target.api
+        dialect = scenario.target.api.dialect
         requestTimeoutMs = Int(scenario.requestTimeout.microseconds / 1000)
         idleTimeoutMicros = UInt64(scenario.streamIdleTimeout.microseconds)
         maxEventBytes = scenario.maxEventBytes
@@ -106,11 +107,11 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
             return false
         }
-        let api = settings.api
+        let dialect = settings.dialect
         do {
             try decoder.feed(bytes) { item in
                 guard case .data(let payload) = item else { return }
-                builder.observe(try StreamEventParser.parse(payload, api: api), at: now)
+                builder.observe(try dialect.parse(payload), at: now)
             }
         } catch let e as StreamEventParser.Malformed {
             builder.fail(.protocol, message: e.reason, at: now)
