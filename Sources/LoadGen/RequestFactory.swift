@@ -12,17 +12,27 @@ public struct PreparedRequest: Sendable {
 }
 
 /// Builds request `n` of a run from the scenario and the seed alone, so the same seed gives the same requests
-/// whatever order they complete in.
+/// whatever order they complete in: a `PromptSource` gives the prompt, the factory adds max_new_tokens and the adapter,
+/// and the API's dialect shapes the body.
 public struct RequestFactory: Sendable {
     public let scenario: Scenario
     public let baseURL: String
+    /// Where prompts come from; the factory adds only max_new_tokens and the adapter.
+    public let prompts: any PromptSource
     /// The API's request shape, chosen once.
     let dialect: any APIDialect
     private let zipfCDF: [Double]
 
+    /// Prompts of random words from the scenario's word list.
     public init(scenario: Scenario, baseURL: String) {
+        self.init(scenario: scenario, baseURL: baseURL, prompts: RandomWordPrompts(scenario: scenario))
+    }
+
+    /// Prompts from `prompts`, for sources the scenario does not describe on its own.
+    public init(scenario: Scenario, baseURL: String, prompts: any PromptSource) {
         self.scenario = scenario
         self.baseURL = baseURL
+        self.prompts = prompts
         dialect = scenario.target.api.dialect
         let ids = scenario.adapters.ids
         switch scenario.adapters.distribution {
@@ -38,19 +48,13 @@ public struct RequestFactory: Sendable {
         return weights.map { acc += $0 / total; return acc }
     }
 
-    /// Request number `sequence` of the run.
+    /// Request number `sequence` of the run; the draw order (prompt length, max_new_tokens, adapter, prompt words) is fixed.
     public func make(sequence: Int) -> PreparedRequest {
         var rng = SplitMix64(seed: scenario.seed, stream: 1, index: UInt64(sequence))
-        let words = Int.random(in: scenario.inputWords, using: &rng)
+        let words = prompts.inputWords(sequence: sequence, using: &rng)
         let maxNew = Int.random(in: scenario.maxNewTokens, using: &rng)
         let adapter = pickAdapter(sequence: sequence, rng: &rng)
-        let list = scenario.wordList
-        var prompt = ""
-        prompt.reserveCapacity(words * 7)
-        for i in 0..<words {
-            if i > 0 { prompt += " " }
-            prompt += list[Int(rng.next() % UInt64(list.count))]
-        }
+        let prompt = prompts.text(sequence: sequence, inputWords: words, using: &rng)
         return make(prompt: prompt, adapter: adapter, maxNewTokens: maxNew, inputWords: words)
     }
 
