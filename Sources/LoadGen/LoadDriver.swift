@@ -29,9 +29,7 @@ final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined
         nextSequence += 1
         let request = factory.make(sequence: sequence)
         let cold = touched.insert(request.adapter).inserted
-        var builder = RecordBuilder(sequence: sequence, vu: vu, request: request, cold: cold,
-                                    intendedMicros: intendedMicros, sentMicros: intendedMicros)
-        builder.record.stage = stage
+        let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
             done()
@@ -42,7 +40,7 @@ final class LoadDriver: @unchecked Sendable {  // @unchecked: all state confined
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
         touched.insert(request.adapter)
         let now = MonotonicClock.nowMicros()
-        let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now, sentMicros: now)
+        let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now)
         multi.add(Transfer(request: request, settings: settings, builder: builder, onComplete: done))
     }
 

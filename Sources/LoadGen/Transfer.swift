@@ -37,7 +37,7 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
 final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the transport queue.
     let request: PreparedRequest
     let settings: TransferSettings
-    var builder: RecordBuilder
+    private var builder: RecordBuilder
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
     var lastByteMicros: UInt64 = 0
@@ -95,6 +95,17 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         if let ca = settings.caFile { lb_curl_easy_setopt_string(h, CURLOPT_CAINFO, ca) }
     }
 
+    /// The request started on the wire at `now`: t_sent, and the start of its idle clock.
+    func sent(at now: UInt64) {
+        builder.sent(at: now)
+        lastByteMicros = now
+    }
+
+    /// Fails the request from outside its stream (idle timeout, shutdown); the first failure wins.
+    func fail(_ cls: ErrorClass, message: String, at now: UInt64) {
+        builder.fail(cls, message: message, at: now)
+    }
+
     /// Body bytes; returning false makes curl abort the transfer (the failure is already recorded).
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = MonotonicClock.nowMicros()
@@ -147,9 +158,10 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         else if name == "x-request-id" { requestId = value }
     }
 
-    /// Classifies the outcome once curl is done with the transfer.
-    func complete(code: CURLcode, status curlStatus: Int, at now: UInt64) -> RequestRecord {
+    /// Classifies the outcome once curl is done with the transfer; `curlStatus` and `connectMicros` are curl's own figures.
+    func complete(code: CURLcode, status curlStatus: Int, connectMicros: UInt64, at now: UInt64) -> RequestRecord {
         let finalStatus = curlStatus != 0 ? curlStatus : status
+        builder.response(status: finalStatus, requestId: requestId, connectMicros: connectMicros)
         if !builder.isComplete && !builder.hasFailure {
             if finalStatus != 0 && !(200..<300).contains(finalStatus) {
                 builder.fail(.http, message: "HTTP \(finalStatus): \(Self.errorText(errorBody))", at: now)
@@ -167,8 +179,6 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                 }
             }
         }
-        builder.record.status = finalStatus
-        builder.record.requestId = requestId
         easy = nil
         return builder.finish(at: now)
     }
