@@ -58,16 +58,11 @@ final class DialectTranscriptTests: XCTestCase {
         XCTAssertEqual(r, Reading(events: 1, errorType: "validation"))
     }
 
-    func testCompletionsTranscript() throws {
-        let r = try read("openai-completions.sse", OpenAICompletionsDialect())
-        XCTAssertEqual(r, Reading(events: 4, tokenEvents: 3, firstTokenIndex: 0, finalIndex: 3, generatedTokens: 3,
-                                  promptTokens: 2, finishReason: "length"))
-    }
-
-    func testChatTranscript() throws {
-        let r = try read("openai-chat.sse", OpenAIChatDialect())
-        XCTAssertEqual(r, Reading(events: 4, tokenEvents: 3, firstTokenIndex: 0, finalIndex: 3, generatedTokens: 3,
-                                  promptTokens: 2, finishReason: "length"))
+    func testOpenAITranscripts() throws {
+        let want = Reading(events: 4, tokenEvents: 3, firstTokenIndex: 0, finalIndex: 3, generatedTokens: 3, promptTokens: 2, finishReason: "length")
+        XCTAssertEqual(try read("openai-completions.sse", OpenAICompletionsDialect()), want, "[DONE] is final but not a token")
+        XCTAssertEqual(try read("openai-chat.sse", OpenAIChatDialect()), want, "usage only on the last chunk")
+        XCTAssertEqual(try read("openai-chat.sse", OpenAIChatDialect(), splitEvery: 5), want)
     }
 
     func testDoneSentinelOnlyWhereTheAPISendsIt() throws {
