@@ -70,7 +70,7 @@ public enum StreamEventParser {
 
     /// The counts reader every dialect shares: `generated` names the generated-token key of its counts object.
     static func readCounts(_ s: inout JSONScanner, _ k: UnsafeRawBufferPointer.SubSequence, into e: inout StreamEvent,
-                                   generated: StaticString) throws {
+                           generated: StaticString) throws {
         if k.isKey(generated) { e.generatedTokens = try s.readInt() }
         else if k.isKey("prompt_tokens") { e.promptTokens = try s.readInt() }
         else if k.isKey("finish_reason") {
