@@ -27,7 +27,9 @@ loadgen_common=(Sources/LoadGen/Scenario.swift Sources/LoadGen/ScenarioIssue.swi
 case "$target" in
   sse)
     loadgen_files=("${loadgen_common[@]}" Sources/LoadGen/SSEDecoder.swift Sources/LoadGen/StreamEvent.swift
-                   Sources/LoadGen/JSONScanner.swift)
+                   Sources/LoadGen/JSONScanner.swift Sources/LoadGen/APIDialect.swift Sources/LoadGen/LoraxDialect.swift
+                   Sources/LoadGen/OpenAICompatible.swift Sources/LoadGen/OpenAICompletionsDialect.swift
+                   Sources/LoadGen/OpenAIChatDialect.swift)
     harness=Fuzz/SSEFuzz.swift
     max_len=4096; dict=Fuzz/sse.dict ;;
   scenario)

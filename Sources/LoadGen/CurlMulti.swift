@@ -62,8 +62,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         let easy = freeHandles.popLast() ?? curl_easy_init()!
         t.configure(easy: easy, multi: self)
         transfers[ObjectIdentifier(t)] = t
-        t.builder.record.sentMicros = MonotonicClock.nowMicros()
-        t.lastByteMicros = t.builder.record.sentMicros
+        t.sent(at: MonotonicClock.nowMicros())
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
         // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events.
@@ -74,7 +73,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     func abort(_ t: Transfer, _ cls: ErrorClass, message: String) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard transfers[ObjectIdentifier(t)] != nil else { return }
-        t.builder.fail(cls, message: message, at: MonotonicClock.nowMicros())
+        t.fail(cls, message: message, at: MonotonicClock.nowMicros())
         finish(t, code: CURLE_ABORTED_BY_CALLBACK)
     }
 
@@ -191,8 +190,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         curl_multi_remove_handle(multi, easy)
         var connect: Int = 0
         lb_curl_easy_getinfo_long(easy, CURLINFO_CONNECT_TIME_T, &connect)
-        t.builder.record.connectMicros = UInt64(max(0, connect))
-        let record = t.complete(code: code, status: status, at: MonotonicClock.nowMicros())
+        let record = t.complete(code: code, status: status, connectMicros: UInt64(max(0, connect)), at: MonotonicClock.nowMicros())
         curl_easy_reset(easy)
         if freeHandles.count < 4096 { freeHandles.append(easy) } else { curl_easy_cleanup(easy) }
         t.onComplete(record)

@@ -57,6 +57,16 @@ struct JSONScanner {
         return try readRawString()
     }
 
+    /// True when the next value is a string with at least one byte (false for `""` or `null`), for "has text" rules.
+    mutating func readNonEmptyString() throws -> Bool {
+        !((try readStringOrNull())?.isEmpty ?? true)
+    }
+
+    /// A string value as text with its escapes left as written (enough for ASCII tokens like a finish reason), nil for `null`.
+    mutating func readRawTextOrNull() throws -> String? {
+        try readStringOrNull().map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Consumes `null` if it is next.
     mutating func readNull() throws -> Bool {
         guard peek() == 0x6E else { return false }

@@ -32,9 +32,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         nextSequence += 1
         let request = factory.make(sequence: sequence)
         let cold = touched.insert(request.adapter).inserted
-        var builder = RecordBuilder(sequence: sequence, vu: vu, request: request, cold: cold,
-                                    intendedMicros: intendedMicros, sentMicros: intendedMicros)
-        builder.record.stage = stage
+        let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
             done()
@@ -45,7 +43,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
         touched.insert(request.adapter)
         let now = clock.nowMicros()
-        let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now, sentMicros: now)
+        let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now)
         multi.add(Transfer(request: request, settings: settings, builder: builder, onComplete: done))
     }
 

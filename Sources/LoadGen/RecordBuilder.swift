@@ -1,21 +1,39 @@
 import Stats
 
 /// Accumulates what one request's stream shows (timestamps per metrics.md) and turns it into a `RequestRecord`.
+/// It is the record's only writer, so its rules hold by construction: the first failure wins, nothing counts after the
+/// final event or a failure, and the end is never before the send.
 public struct RecordBuilder: Sendable {
-    public var record: RequestRecord
+    private var record: RequestRecord
     private var lastTokenMicros: UInt64?
     private var sawFinal = false
     private var serverTokens: Int?
 
-    public init(sequence: Int, vu: Int, request: PreparedRequest, cold: Bool, intendedMicros: UInt64, sentMicros: UInt64) {
+    /// A request scheduled for `intendedMicros`; it counts as sent then until `sent(at:)` says otherwise.
+    public init(sequence: Int, vu: Int, stage: Int = 0, request: PreparedRequest, cold: Bool, intendedMicros: UInt64) {
         record = RequestRecord(sequence: sequence, vu: vu, adapter: request.adapter, cold: cold,
-                               intendedMicros: intendedMicros, sentMicros: sentMicros, endMicros: sentMicros,
+                               intendedMicros: intendedMicros, sentMicros: intendedMicros, endMicros: intendedMicros,
                                inputWords: request.inputWords, maxNewTokens: request.maxNewTokens, status: 0)
+        record.stage = stage
     }
 
     /// True once the stream's final event was seen: later transport errors do not fail the request.
     public var isComplete: Bool { sawFinal }
     public var hasFailure: Bool { record.errorClass != nil }
+
+    /// Records t_sent; ignored once the stream has shown anything, since every later timestamp is measured from it.
+    public mutating func sent(at now: UInt64) {
+        guard lastTokenMicros == nil, !sawFinal, record.errorClass == nil else { return }
+        record.sentMicros = now
+        record.endMicros = now
+    }
+
+    /// What the transport learned about the exchange itself, recorded whatever the stream's outcome.
+    public mutating func response(status: Int, requestId: String?, connectMicros: UInt64) {
+        record.status = status
+        record.requestId = requestId
+        record.connectMicros = connectMicros
+    }
 
     /// Applies one decoded event seen at `now`.
     public mutating func observe(_ e: StreamEvent, at now: UInt64) {
@@ -35,7 +53,7 @@ public struct RecordBuilder: Sendable {
         if let f = e.finishReason { record.finishReason = f }
         if e.isFinal {
             sawFinal = true
-            record.endMicros = now
+            end(at: now)
         }
     }
 
@@ -45,7 +63,7 @@ public struct RecordBuilder: Sendable {
         record.errorClass = cls
         record.errorType = type
         record.errorMessage = message
-        record.endMicros = now
+        end(at: now)
     }
 
     /// The finished record; a stream that ended without its final event or a failure is `incomplete`.
@@ -61,5 +79,9 @@ public struct RecordBuilder: Sendable {
             record.outputTokensSource = .events
         }
         return record
+    }
+
+    private mutating func end(at now: UInt64) {
+        record.endMicros = max(now, record.sentMicros)
     }
 }

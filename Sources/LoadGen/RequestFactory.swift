@@ -12,15 +12,28 @@ public struct PreparedRequest: Sendable {
 }
 
 /// Builds request `n` of a run from the scenario and the seed alone, so the same seed gives the same requests
-/// whatever order they complete in.
+/// whatever order they complete in: a `PromptSource` gives the prompt, the factory adds max_new_tokens and the adapter,
+/// and the API's dialect shapes the body.
 public struct RequestFactory: Sendable {
     public let scenario: Scenario
     public let baseURL: String
+    /// Where prompts come from; the factory adds only max_new_tokens and the adapter.
+    public let prompts: any PromptSource
+    /// The API's request shape, chosen once.
+    let dialect: any APIDialect
     private let zipfCDF: [Double]
 
+    /// Prompts of random words from the scenario's word list.
     public init(scenario: Scenario, baseURL: String) {
+        self.init(scenario: scenario, baseURL: baseURL, prompts: RandomWordPrompts(scenario: scenario))
+    }
+
+    /// Prompts from `prompts`, for sources the scenario does not describe on its own.
+    public init(scenario: Scenario, baseURL: String, prompts: any PromptSource) {
         self.scenario = scenario
         self.baseURL = baseURL
+        self.prompts = prompts
+        dialect = scenario.target.api.dialect
         let ids = scenario.adapters.ids
         switch scenario.adapters.distribution {
         case .zipf(let s): zipfCDF = Self.cdf(ids.indices.map { 1 / pow(Double($0 + 1), s) })
@@ -35,54 +48,20 @@ public struct RequestFactory: Sendable {
         return weights.map { acc += $0 / total; return acc }
     }
 
-    /// The URL path each API streams from.
-    public static func path(for api: Scenario.API) -> String {
-        switch api {
-        case .lorax: return "/generate_stream"
-        case .openaiCompletions: return "/v1/completions"
-        case .openaiChat: return "/v1/chat/completions"
-        }
-    }
-
-    /// Request number `sequence` of the run.
+    /// Request number `sequence` of the run; the draw order (prompt length, max_new_tokens, adapter, prompt words) is fixed.
     public func make(sequence: Int) -> PreparedRequest {
         var rng = SplitMix64(seed: scenario.seed, stream: 1, index: UInt64(sequence))
-        let words = Int.random(in: scenario.inputWords, using: &rng)
+        let words = prompts.inputWords(sequence: sequence, using: &rng)
         let maxNew = Int.random(in: scenario.maxNewTokens, using: &rng)
         let adapter = pickAdapter(sequence: sequence, rng: &rng)
-        let list = scenario.wordList
-        var prompt = ""
-        prompt.reserveCapacity(words * 7)
-        for i in 0..<words {
-            if i > 0 { prompt += " " }
-            prompt += list[Int(rng.next() % UInt64(list.count))]
-        }
+        let prompt = prompts.text(sequence: sequence, inputWords: words, using: &rng)
         return make(prompt: prompt, adapter: adapter, maxNewTokens: maxNew, inputWords: words)
     }
 
     /// A request with explicit contents (the warm-up uses this).
     public func make(prompt: String, adapter: String, maxNewTokens: Int, inputWords: Int) -> PreparedRequest {
-        var body: [String: JSONValue]
-        switch scenario.target.api {
-        case .lorax:
-            var params = scenario.parameters
-            params["max_new_tokens"] = .int(Int64(maxNewTokens))
-            if params["details"] == nil { params["details"] = .bool(true) }
-            if !adapter.isEmpty { params["adapter_id"] = .string(adapter) }
-            body = ["inputs": .string(prompt), "parameters": .object(params)]
-        case .openaiCompletions, .openaiChat:
-            body = scenario.parameters
-            body["model"] = .string(adapter)
-            body["max_tokens"] = .int(Int64(maxNewTokens))
-            body["stream"] = .bool(true)
-            if scenario.target.api == .openaiChat {
-                body["messages"] = .array([.object(["role": .string("user"), "content": .string(prompt)])])
-            } else {
-                body["prompt"] = .string(prompt)
-            }
-        }
-        return PreparedRequest(url: baseURL + Self.path(for: scenario.target.api),
-                               body: Array(JSONValue.object(body).encodedString().utf8),
+        let body = dialect.body(prompt: prompt, adapter: adapter, maxNewTokens: maxNewTokens, parameters: scenario.parameters)
+        return PreparedRequest(url: baseURL + dialect.path, body: Array(body.encodedString().utf8),
                                adapter: adapter, inputWords: inputWords, maxNewTokens: maxNewTokens)
     }
 

@@ -18,21 +18,28 @@ public struct StreamEvent: Equatable, Sendable {
     public init() {}
 }
 
-/// Reads LoRAX native and OpenAI-compatible stream payloads into `StreamEvent`s.
+/// Reads stream payloads into `StreamEvent`s: the parts every API shares (JSON framing, `[DONE]`, error events,
+/// token counts), with an `APIDialect` saying what its own members mean.
 public enum StreamEventParser {
     public struct Malformed: Error, Equatable, Sendable {
         public var reason: String
     }
 
+    /// One payload of `api`'s stream; the transport holds its dialect instead, chosen once per run.
     public static func parse(_ payload: [UInt8], api: Scenario.API) throws -> StreamEvent {
-        if api != .lorax, payload.count == 6, payload.elementsEqual("[DONE]".utf8) {
+        try api.dialect.parse(payload)
+    }
+
+    /// One payload read the way `dialect` reads it; generic so each dialect's reader is specialised, not dispatched per member.
+    static func parse<D: APIDialect>(_ payload: [UInt8], _ dialect: D) throws -> StreamEvent {
+        if dialect.endsWithDoneSentinel, payload.count == 6, payload.elementsEqual("[DONE]".utf8) {
             var e = StreamEvent()
             e.isFinal = true
             return e
         }
         let scanned: StreamEvent?
         do {
-            scanned = try payload.withUnsafeBytes { try scan($0, api: api) }
+            scanned = try payload.withUnsafeBytes { try scan($0, dialect) }
         } catch is JSONScanner.Malformed {
             throw Malformed(reason: "event is not JSON: \(preview(payload))")
         }
@@ -42,67 +49,32 @@ public enum StreamEventParser {
 
     /// The hot path: reads only the fields the measurement needs. Returns nil for an error event,
     /// which `parseError` decodes in full (escapes included).
-    static func scan(_ bytes: UnsafeRawBufferPointer, api: Scenario.API) throws -> StreamEvent? {
+    static func scan<D: APIDialect>(_ bytes: UnsafeRawBufferPointer, _ dialect: D) throws -> StreamEvent? {
         var s = JSONScanner(bytes)
         guard s.peek() == 0x7B else { throw Malformed(reason: "event is not a JSON object: \(preview(Array(bytes)))") }
         var e = StreamEvent()
-        var isError = false, sawToken = false, sawChoices = false
+        var isError = false, sawDefining = false
         try s.readObject { s, key in
-            if key.isKey("error") { isError = true; try s.skipValue() }
-            else if api == .lorax && key.isKey("token") {
-                sawToken = true
-                var special = false, nonEmpty = false
-                try s.readObject { s, k in
-                    if k.isKey("text") { nonEmpty = !((try s.readStringOrNull())?.isEmpty ?? true) }
-                    else if k.isKey("special") { special = try s.readBool() ?? false }
-                    else { try s.skipValue() }
-                }
-                e.isToken = true
-                e.hasText = !special || nonEmpty
-            } else if api == .lorax && key.isKey("generated_text") {
-                e.isFinal = try s.readStringOrNull() != nil
-            } else if api == .lorax && key.isKey("details") {
-                if try s.readNull() { return }
-                try s.readObject { s, k in try readCounts(&s, k, into: &e, generated: "generated_tokens") }
-            } else if api != .lorax && key.isKey("choices") {
-                sawChoices = true
-                try s.readArray { s, index in
-                    guard index == 0 else { try s.skipValue(); return }
-                    e.isToken = true
-                    try s.readObject { s, k in
-                        if k.isKey("text") { e.hasText = !((try s.readStringOrNull())?.isEmpty ?? true) }
-                        else if k.isKey("delta") {
-                            if try s.readNull() { return }
-                            try s.readObject { s, dk in
-                                if dk.isKey("content") { e.hasText = !((try s.readStringOrNull())?.isEmpty ?? true) } else { try s.skipValue() }
-                            }
-                        } else if k.isKey("finish_reason") {
-                            if let f = try s.readStringOrNull() { e.finishReason = String(decoding: f, as: UTF8.self) }
-                        } else { try s.skipValue() }
-                    }
-                }
-            } else if api != .lorax && key.isKey("usage") {
-                if try s.readNull() { return }
-                var usage = StreamEvent()
-                try s.readObject { s, k in try readCounts(&s, k, into: &usage, generated: "completion_tokens") }
-                if let c = usage.generatedTokens, c > 0 { e.generatedTokens = c; e.promptTokens = usage.promptTokens }
-            } else {
-                try s.skipValue()
+            if key.isKey("error") { isError = true; try s.skipValue(); return }
+            switch try dialect.readMember(key, &s, into: &e) {
+            case .defining: sawDefining = true
+            case .read: break
+            case .unknown: try s.skipValue()
             }
         }
         guard s.atEnd() else { throw JSONScanner.Malformed() }
         if isError { return nil }
-        if api == .lorax && !sawToken { throw Malformed(reason: "native event without \"token\": \(preview(Array(bytes)))") }
-        if api != .lorax && !sawChoices { throw Malformed(reason: "chunk without \"choices\": \(preview(Array(bytes)))") }
+        if !sawDefining { throw Malformed(reason: "\(dialect.withoutDefiningMember): \(preview(Array(bytes)))") }
         return e
     }
 
-    private static func readCounts(_ s: inout JSONScanner, _ k: UnsafeRawBufferPointer.SubSequence, into e: inout StreamEvent,
-                                   generated: StaticString) throws {
+    /// The counts reader every dialect shares: `generated` names the generated-token key of its counts object.
+    static func readCounts(_ s: inout JSONScanner, _ k: UnsafeRawBufferPointer.SubSequence, into e: inout StreamEvent,
+                           generated: StaticString) throws {
         if k.isKey(generated) { e.generatedTokens = try s.readInt() }
         else if k.isKey("prompt_tokens") { e.promptTokens = try s.readInt() }
         else if k.isKey("finish_reason") {
-            if let f = try s.readStringOrNull() { e.finishReason = String(decoding: f, as: UTF8.self) }
+            if let f = try s.readRawTextOrNull() { e.finishReason = f }
         } else { try s.skipValue() }
     }
 

@@ -6,7 +6,8 @@ import Stats
 /// Threading: created before the run and only read afterwards, from the transport queue.
 final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable after init; the slist is only read by curl.
     let headers: UnsafeMutablePointer<curl_slist>?
-    let api: Scenario.API
+    /// The run's API, chosen once so the per-event path does not switch on it.
+    let dialect: any APIDialect
     let requestTimeoutMs: Int
     let idleTimeoutMicros: UInt64
     let maxEventBytes: Int
@@ -20,7 +21,7 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
         lines += scenario.target.headers.map { "\($0.name): \($0.value)" }
         for l in lines { list = curl_slist_append(list, l) }
         headers = list
-        api = scenario.target.api
+        dialect = scenario.target.api.dialect
         requestTimeoutMs = Int(scenario.requestTimeout.microseconds / 1000)
         idleTimeoutMicros = UInt64(scenario.streamIdleTimeout.microseconds)
         maxEventBytes = scenario.maxEventBytes
@@ -36,7 +37,7 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
 final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the transport queue.
     let request: PreparedRequest
     let settings: TransferSettings
-    var builder: RecordBuilder
+    private var builder: RecordBuilder
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
     var lastByteMicros: UInt64 = 0
@@ -94,6 +95,17 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         if let ca = settings.caFile { lb_curl_easy_setopt_string(h, CURLOPT_CAINFO, ca) }
     }
 
+    /// The request started on the wire at `now`: t_sent, and the start of its idle clock.
+    func sent(at now: UInt64) {
+        builder.sent(at: now)
+        lastByteMicros = now
+    }
+
+    /// Fails the request from outside its stream (idle timeout, shutdown); the first failure wins.
+    func fail(_ cls: ErrorClass, message: String, at now: UInt64) {
+        builder.fail(cls, message: message, at: now)
+    }
+
     /// Body bytes; returning false makes curl abort the transfer (the failure is already recorded).
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = MonotonicClock.nowMicros()
@@ -106,11 +118,11 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
             return false
         }
-        let api = settings.api
+        let dialect = settings.dialect
         do {
             try decoder.feed(bytes) { item in
                 guard case .data(let payload) = item else { return }
-                builder.observe(try StreamEventParser.parse(payload, api: api), at: now)
+                builder.observe(try dialect.parse(payload), at: now)
             }
         } catch let e as StreamEventParser.Malformed {
             builder.fail(.protocol, message: e.reason, at: now)
@@ -146,9 +158,10 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         else if name == "x-request-id" { requestId = value }
     }
 
-    /// Classifies the outcome once curl is done with the transfer.
-    func complete(code: CURLcode, status curlStatus: Int, at now: UInt64) -> RequestRecord {
+    /// Classifies the outcome once curl is done with the transfer; `curlStatus` and `connectMicros` are curl's own figures.
+    func complete(code: CURLcode, status curlStatus: Int, connectMicros: UInt64, at now: UInt64) -> RequestRecord {
         let finalStatus = curlStatus != 0 ? curlStatus : status
+        builder.response(status: finalStatus, requestId: requestId, connectMicros: connectMicros)
         if !builder.isComplete && !builder.hasFailure {
             if finalStatus != 0 && !(200..<300).contains(finalStatus) {
                 builder.fail(.http, message: "HTTP \(finalStatus): \(Self.errorText(errorBody))", at: now)
@@ -166,8 +179,6 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                 }
             }
         }
-        builder.record.status = finalStatus
-        builder.record.requestId = requestId
         easy = nil
         return builder.finish(at: now)
     }
