@@ -22,19 +22,19 @@ if [ "$target" = all ]; then  # every target runs even when one finds a crash; t
   exit "$status"
 fi
 
-stats_files=(Sources/Stats/JSONValue.swift Sources/Stats/SLO.swift Sources/Stats/RequestRecord.swift Sources/Stats/Threshold.swift)
-loadgen_common=(Sources/LoadGen/Scenario.swift Sources/LoadGen/ScenarioIssue.swift Sources/LoadGen/DurationText.swift)
+S=Sources/Stats L=Sources/LoadGen
+stats_files=($S/Summary/JSONValue.swift $S/Aggregate/SLO.swift $S/Records/RequestRecord.swift $S/Thresholds/Threshold.swift)
+loadgen_common=($L/Scenario/Scenario.swift $L/Scenario/ScenarioIssue.swift $L/Scenario/DurationText.swift)
 case "$target" in
   sse)
-    loadgen_files=("${loadgen_common[@]}" Sources/LoadGen/SSEDecoder.swift Sources/LoadGen/StreamEvent.swift
-                   Sources/LoadGen/JSONScanner.swift Sources/LoadGen/APIDialect.swift Sources/LoadGen/LoraxDialect.swift
-                   Sources/LoadGen/OpenAICompatible.swift Sources/LoadGen/OpenAICompletionsDialect.swift
-                   Sources/LoadGen/OpenAIChatDialect.swift)
+    loadgen_files=("${loadgen_common[@]}" $L/Stream/SSEDecoder.swift $L/Stream/StreamEvent.swift $L/Stream/JSONScanner.swift
+                   $L/Dialects/APIDialect.swift $L/Dialects/LoraxDialect.swift $L/Dialects/OpenAICompatible.swift
+                   $L/Dialects/OpenAICompletionsDialect.swift $L/Dialects/OpenAIChatDialect.swift)
     harness=Fuzz/SSEFuzz.swift
     max_len=4096; dict=Fuzz/sse.dict ;;
   scenario)
-    loadgen_files=("${loadgen_common[@]}" Sources/LoadGen/ScenarioLoader.swift Sources/LoadGen/ScenarioReader.swift
-                   Sources/LoadGen/ScenarioOverride.swift Sources/LoadGen/WordList.swift)
+    loadgen_files=("${loadgen_common[@]}" $L/Scenario/ScenarioLoader.swift $L/Scenario/ScenarioReader.swift
+                   $L/Scenario/ScenarioOverride.swift $L/Scenario/WordList.swift $L/Scenario/JSONSyntaxError.swift)
     harness=Fuzz/ScenarioFuzz.swift
     max_len=8192; dict=Fuzz/scenario.dict ;;
   *)
