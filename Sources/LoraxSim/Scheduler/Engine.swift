@@ -395,7 +395,7 @@ final class Engine: @unchecked Sendable {
         }
         if runningCount == 0 {
             stepScheduled = false
-            shared.gauges(index, inFlight: inFlight, queued: waitingLive, batch: 0, loaded: readyAdapters.count)
+            shared.gauges(index, ReplicaGauges(inFlight: inFlight, queued: waitingLive, batch: 0, loaded: readyAdapters.count))
             return
         }
         var costMs = config.decodeBaseMs + config.decodePerSequenceMs * Double(runningCount)
@@ -460,8 +460,8 @@ final class Engine: @unchecked Sendable {
         }
         if anyDone { batch.removeAll(where: { $0.state == .done }) }
         errScratch.withUnsafeBufferPointer { buf in
-            shared.stepDone(index, lateness: fired > planned ? (fired - planned) / 1000 : 0, tokens: tokens, schedErrors: buf, prefill: stepHadPrefill, inFlight: inFlight, queued: waitingLive,
-                            batch: runningCount, batchTokens: batchTokens, loaded: readyAdapters.count)
+            shared.stepDone(index, lateness: fired > planned ? (fired - planned) / 1000 : 0, tokens: tokens, schedErrors: buf, prefill: stepHadPrefill,
+                            gauges: ReplicaGauges(inFlight: inFlight, queued: waitingLive, batch: runningCount, loaded: readyAdapters.count, batchTokens: batchTokens))
         }
         if traceSteps { let e = monoNanos(); print("STEP planned=\(planned/1000) late_us=\((fired &- planned)/1000) proc_us=\((e - fired)/1000) batch=\(runningCount) waiting=\(waitingLive)") }
         // The next step starts when this one was planned to end, so lateness never accumulates.
