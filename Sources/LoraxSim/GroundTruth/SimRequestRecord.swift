@@ -47,3 +47,21 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
         case errorType = "error_type", finishReason = "finish_reason"
     }
 }
+
+extension SimRequestRecord {
+    /// The record of a request answered before admission (drawn `http_error`, overload, validation): no times, no tokens.
+    init(unadmitted spec: GenerationSpec, maxNew: Int, status: Int, errorType: String?, fault: SimFaultKind?) {
+        self.init(id: spec.id, route: spec.route, adapter: spec.adapter, inputTokens: spec.inputTokens,
+                  maxNewTokens: maxNew, receivedMicros: spec.receivedNanos / 1000, admittedMicros: nil,
+                  firstTokenMicros: nil, lastTokenMicros: nil, tokenMicros: nil, outputTokens: 0, cold: false,
+                  fault: fault?.rawValue, status: status, errorType: errorType, finishReason: nil)
+    }
+
+    /// The record of an admitted request as it ends.
+    init(_ r: SimRequest, status: Int, errorType: String?, finish: String?) {
+        self.init(id: r.spec.id, route: r.spec.route, adapter: r.spec.adapter, inputTokens: r.spec.inputTokens, maxNewTokens: r.maxNew,
+                  receivedMicros: r.spec.receivedNanos / 1000, admittedMicros: r.admittedNanos > 0 ? r.admittedNanos / 1000 : nil,
+                  firstTokenMicros: r.firstTokenMicros, lastTokenMicros: r.lastTokenMicros, tokenMicros: r.tokenMicros,
+                  outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish)
+    }
+}
