@@ -183,7 +183,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         }
         var problems: [String] = []
         let known = Set(CodingKeys.allCases.map(\.stringValue))
-        let knownFaults = Set(SimFaults.CodingKeys.allCases.map(\.stringValue))
+        let knownFaults = Set(SimFaults.keys)
         for (k, v) in members {
             if !known.contains(k) { problems.append("$.\(k): unknown key \"\(k)\"") }
             if k == "faults", case let .object(fm) = v {
@@ -253,70 +253,6 @@ public struct SimConfig: Codable, Sendable, Equatable {
         p += faults.validationProblems()
         return p
     }
-}
-
-/// Fault injection: each rate is a probability per request (seeded), `every` fields fire on every
-/// N-th generation request (0 = off). When several would fire, the first in declaration order wins.
-///
-/// Why: the load generator must prove it classifies every failure a real gateway produces.
-public struct SimFaults: Codable, Sendable, Equatable {
-    /// In-stream `{"error":"Request failed during generation: Server error: simulated fault","error_type":"generation"}` then close (non-stream: 424 JSON).
-    public var streamErrorRate: Double = 0
-    /// Every N-th request gets a stream error.
-    public var streamErrorEvery: Int = 0
-    /// TCP reset mid-stream (SO_LINGER 0), no final event.
-    public var disconnectRate: Double = 0
-    /// Every N-th request gets a disconnect.
-    public var disconnectEvery: Int = 0
-    /// Clean end of the chunked body after some tokens, no final event (non-stream: connection closed without a response).
-    public var incompleteRate: Double = 0
-    /// Every N-th request is incomplete.
-    public var incompleteEvery: Int = 0
-    /// HTTP 503 JSON `{"error":"Service Unavailable: simulated fault","error_type":"unavailable"}` before any stream.
-    public var httpErrorRate: Double = 0
-    /// Every N-th request gets HTTP 503.
-    public var httpErrorEvery: Int = 0
-    /// A `data: {broken\n\n` event mid-stream, then the body ends (non-stream: body `{broken`).
-    public var malformedRate: Double = 0
-    /// Every N-th request gets a malformed event.
-    public var malformedEvery: Int = 0
-    /// Stop writing for `stallMs` mid-stream, then continue normally.
-    public var stallRate: Double = 0
-    /// Every N-th request stalls.
-    public var stallEvery: Int = 0
-    /// Length of a stall.
-    public var stallMs: Double = 2000
-
-    /// No faults.
-    public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case streamErrorRate = "stream_error_rate", streamErrorEvery = "stream_error_every"
-        case disconnectRate = "disconnect_rate", disconnectEvery = "disconnect_every"
-        case incompleteRate = "incomplete_rate", incompleteEvery = "incomplete_every"
-        case httpErrorRate = "http_error_rate", httpErrorEvery = "http_error_every"
-        case malformedRate = "malformed_rate", malformedEvery = "malformed_every"
-        case stallRate = "stall_rate", stallEvery = "stall_every"
-        case stallMs = "stall_ms"
-    }
-
-    /// Range checks with JSON paths.
-    public func validationProblems() -> [String] {
-        var p: [String] = []
-        for (v, k) in [(streamErrorRate, CodingKeys.streamErrorRate), (disconnectRate, .disconnectRate), (incompleteRate, .incompleteRate),
-                       (httpErrorRate, .httpErrorRate), (malformedRate, .malformedRate), (stallRate, .stallRate)]
-        where !(v >= 0 && v <= 1) { p.append("$.faults.\(k.stringValue): must be in [0, 1]") }
-        for (v, k) in [(streamErrorEvery, CodingKeys.streamErrorEvery), (disconnectEvery, .disconnectEvery), (incompleteEvery, .incompleteEvery),
-                       (httpErrorEvery, .httpErrorEvery), (malformedEvery, .malformedEvery), (stallEvery, .stallEvery)]
-        where v < 0 { p.append("$.faults.\(k.stringValue): must be >= 0") }
-        if !(stallMs >= 0) || !stallMs.isFinite { p.append("$.faults.stall_ms: must be >= 0") }
-        return p
-    }
-}
-
-/// The kinds of injected fault, as recorded in `SimRequestRecord.fault`.
-public enum SimFaultKind: String, Codable, Sendable, CaseIterable {
-    case httpError = "http_error", streamError = "stream_error", disconnect, incomplete, malformed, stall
 }
 
 /// A config that could not be decoded or validated; `problems` lists every issue with its JSON path.

@@ -11,8 +11,7 @@ final class Frontend: @unchecked Sendable {
     let config: SimConfig
     let shared: SharedState
     let engines: [Engine]
-    private var faultCounter: UInt64 = 0
-    private var faultRng: SplitMix64
+    private var faults: FaultSequence
     private var idCounter: UInt64 = 0
     private var rotate = 0
 
@@ -24,7 +23,7 @@ final class Frontend: @unchecked Sendable {
         self.shared = shared
         let format = ResponseFormat(modelId: config.modelId)
         engines = (0..<n).map { Engine(loop: loop, config: config, shared: shared, format: format, index: $0) }
-        faultRng = SplitMix64(seed: config.seed ^ 0xFA17)
+        faults = FaultSequence(faults: config.faults, seed: config.seed)
     }
 
     /// Starts every replica's timers.
@@ -37,8 +36,7 @@ final class Frontend: @unchecked Sendable {
     func reset() {
         loop.assertInEventLoop()
         shared.reset()
-        faultCounter = 0
-        faultRng = SplitMix64(seed: config.seed ^ 0xFA17)
+        faults.reset()
     }
 
     /// A fresh request id when the client sent no x-request-id.
@@ -51,7 +49,7 @@ final class Frontend: @unchecked Sendable {
     func handle(_ spec: GenerationSpec, sink: ResponseSink) -> SimRequest? {
         loop.assertInEventLoop()
         shared.countRequest()
-        let fault = drawFault()
+        let fault = faults.next()
         var best = engines[rotate % engines.count]
         for k in 1..<max(1, engines.count) {
             let e = engines[(rotate + k) % engines.count]
@@ -63,22 +61,4 @@ final class Frontend: @unchecked Sendable {
 
     /// The client of `req` went away.
     func drop(_ req: SimRequest) { req.engine?.drop(req) }
-
-    private func drawFault() -> SimFaultKind? {
-        faultCounter += 1
-        let f = config.faults
-        let n = faultCounter
-        let table: [(SimFaultKind, Double, Int)] = [
-            (.httpError, f.httpErrorRate, f.httpErrorEvery), (.streamError, f.streamErrorRate, f.streamErrorEvery),
-            (.disconnect, f.disconnectRate, f.disconnectEvery), (.incomplete, f.incompleteRate, f.incompleteEvery),
-            (.malformed, f.malformedRate, f.malformedEvery), (.stall, f.stallRate, f.stallEvery),
-        ]
-        var chosen: SimFaultKind?
-        for (kind, rate, every) in table {
-            // Draw for every rate so the sequence does not depend on which faults fired before.
-            let hit = (every > 0 && n % UInt64(every) == 0) || (rate > 0 && faultRng.unit() < rate)
-            if hit && chosen == nil { chosen = kind }
-        }
-        return chosen
-    }
 }
