@@ -6,18 +6,6 @@ struct BodyRejection: Error {
     var message: String
 }
 
-/// The fields of a generation request the simulator cares about, before validation.
-struct ParsedGeneration {
-    var flavor: Flavor
-    var stream: Bool
-    var compatArray: Bool
-    var adapter: String
-    var text: String
-    var maxNewTokens: Int?
-    var details: Bool
-    var streamRejection: String?
-}
-
 /// Parses generation request bodies with axum/serde-like errors.
 ///
 /// Why: lorabench must classify LoRAX's plain-text 400/422 rejections; the messages follow serde's
@@ -75,7 +63,7 @@ enum RequestParsing {
     }
 
     /// /generate, /generate_stream, / and /invocations (`compat`: the `stream` key decides).
-    static func native(_ body: [UInt8], stream routeStream: Bool, compat: Bool) throws(BodyRejection) -> ParsedGeneration {
+    static func native(_ body: [UInt8], stream routeStream: Bool, compat: Bool) throws(BodyRejection) -> GenerationSpec {
         let root = try parseJSON(body)
         guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct GenerateRequest", body) }
         guard let inputsValue = root["inputs"] else { throw deserializeError("missing field `inputs`", body) }
@@ -101,12 +89,12 @@ enum RequestParsing {
                 rejection = "`decoder_input_details` == true is not supported when streaming tokens"
             }
         }
-        return ParsedGeneration(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, text: inputs,
-                                maxNewTokens: maxNew, details: details, streamRejection: rejection)
+        return GenerationSpec(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, prompt: inputs,
+                              maxNewTokens: maxNew, details: details, streamRejection: rejection)
     }
 
     /// /v1/completions.
-    static func completions(_ body: [UInt8], modelId: String) throws(BodyRejection) -> ParsedGeneration {
+    static func completions(_ body: [UInt8], modelId: String) throws(BodyRejection) -> GenerationSpec {
         let root = try parseJSON(body)
         guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct CompletionRequest", body) }
         guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
@@ -115,12 +103,12 @@ enum RequestParsing {
         guard case let .string(prompt) = pv else { throw deserializeError("prompt: invalid type: \(pv.serdeKind), expected a string", body) }
         let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
         let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return ParsedGeneration(flavor: .completions, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                                text: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        return GenerationSpec(flavor: .completions, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                              prompt: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
     }
 
     /// /v1/chat/completions; the prompt is the concatenated message texts (no template).
-    static func chat(_ body: [UInt8], modelId: String) throws(BodyRejection) -> ParsedGeneration {
+    static func chat(_ body: [UInt8], modelId: String) throws(BodyRejection) -> GenerationSpec {
         let root = try parseJSON(body)
         guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct ChatCompletionRequest", body) }
         guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
@@ -142,19 +130,7 @@ enum RequestParsing {
         }
         let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
         let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return ParsedGeneration(flavor: .chat, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                                text: text, maxNewTokens: maxTokens, details: true, streamRejection: nil)
-    }
-
-    /// Whitespace-separated words in `s`.
-    static func wordCount(_ s: String) -> Int {
-        var n = 0
-        var inWord = false
-        for b in s.utf8 {
-            let ws = b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
-            if !ws && !inWord { n += 1 }
-            inWord = !ws
-        }
-        return n
+        return GenerationSpec(flavor: .chat, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                              prompt: text, maxNewTokens: maxTokens, details: true, streamRejection: nil)
     }
 }
