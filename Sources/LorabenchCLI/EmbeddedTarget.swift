@@ -13,11 +13,8 @@ struct EmbeddedTarget {
         do {
             return try SimConfig.decode(from: Data(value.encodedString().utf8))
         } catch let e as SimConfigError {
-            throw ScenarioError(file: file, issues: e.problems.map { p in
-                guard let sep = p.range(of: ": ") else { return ScenarioIssue(path: "target.simulator", message: p) }
-                var path = String(p[..<sep.lowerBound])
-                path = path.hasPrefix("$") ? "target.simulator" + path.dropFirst() : "target.simulator." + path
-                return ScenarioIssue(path: path, message: String(p[sep.upperBound...]))
+            throw ScenarioError(file: file, issues: e.issues.map {
+                ScenarioIssue(path: "target.simulator" + ($0.path.isEmpty ? "" : "." + $0.path), message: $0.message)
             })
         }
     }

@@ -40,7 +40,7 @@ struct SimCommand: AsyncParsableCommand {
                 settings = try SimConfig.profile(profile ?? "a100-7b")
             }
         } catch let e as SimConfigError {
-            Console.error("invalid simulator settings:\n" + e.problems.map { "  - \($0)" }.joined(separator: "\n"))
+            Console.error("invalid simulator settings:\n" + e.issues.map { "  - \($0)" }.joined(separator: "\n"))
             throw LorabenchExit.invalidConfig
         }
         if let seed { settings.seed = seed }

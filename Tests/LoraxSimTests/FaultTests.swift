@@ -144,31 +144,3 @@ final class GroundTruthTests: SimTestCase {
         XCTAssertEqual(server.stats().requests, 0)
     }
 }
-
-/// Config decoding: profile base, field overrides, unknown keys with JSON paths.
-final class ConfigTests: XCTestCase {
-    func testDecodeOverridesProfile() throws {
-        let c = try SimConfig.decode(from: Data(#"{"profile":"fast","decode_base_ms":7,"faults":{"stall_every":3},"api_token":"t"}"#.utf8))
-        XCTAssertEqual(c.profile, "fast")
-        XCTAssertEqual(c.decodeBaseMs, 7)
-        XCTAssertEqual(c.prefillBaseMs, try SimConfig.profile("fast").prefillBaseMs)
-        XCTAssertEqual(c.faults[.stall].every, 3)
-        XCTAssertEqual(c.faults.stallMs, 2000)
-        XCTAssertEqual(c.apiToken, "t")
-        XCTAssertEqual(try SimConfig.decode(from: Data("{}".utf8)), SimConfig())
-        XCTAssertEqual(SimConfig.profileNames, ["a100-7b", "fast", "bench"])
-    }
-
-    func testErrorsNameTheKeyAndPath() {
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"decode_ms":1,"faults":{"stal_ms":2}}"#.utf8))) { e in
-            XCTAssertEqual((e as? SimConfigError)?.problems, [#"$.decode_ms: unknown key "decode_ms""#, #"$.faults.stal_ms: unknown key "stal_ms""#])
-        }
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"max_batch_size":"big"}"#.utf8))) { e in
-            XCTAssertTrue("\(e)".hasPrefix("$.max_batch_size: wrong type"), "\(e)")
-        }
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"profile":"h100"}"#.utf8)))
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"eos_probability":2,"faults":{"stall_rate":-1}}"#.utf8))) { e in
-            XCTAssertEqual((e as? SimConfigError)?.problems.count, 2)
-        }
-    }
-}

@@ -25,7 +25,8 @@ public struct SimFaults: Codable, Sendable, Equatable {
     /// Every JSON key of the `faults` object, in encoding order.
     static var keys: [String] { SimFaults().rules.flatMap { [$0.rateKey, $0.everyKey] } + [stallMsKey] }
 
-    private static let stallMsKey = "stall_ms"
+    /// The JSON key of `stallMs`.
+    static let stallMsKey = "stall_ms"
 
     /// A JSON key of the `faults` object.
     private struct Key: CodingKey {
@@ -54,16 +55,5 @@ public struct SimFaults: Codable, Sendable, Equatable {
             try c.encode(r.every, forKey: Key(r.everyKey))
         }
         try c.encode(stallMs, forKey: Key(Self.stallMsKey))
-    }
-
-    /// Range checks with JSON paths.
-    public func validationProblems() -> [String] {
-        var p: [String] = []
-        for r in rules {
-            if !(r.rate >= 0 && r.rate <= 1) { p.append("$.faults.\(r.rateKey): must be in [0, 1]") }
-            if r.every < 0 { p.append("$.faults.\(r.everyKey): must be >= 0") }
-        }
-        if !(stallMs >= 0) || !stallMs.isFinite { p.append("$.faults.stall_ms: must be >= 0") }
-        return p
     }
 }
