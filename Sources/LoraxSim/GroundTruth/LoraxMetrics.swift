@@ -47,10 +47,14 @@ struct LoraxMetrics {
     /// The Prometheus text: these series plus counters from `stats`, the summed replica `gauges` and the scheduling error p99.
     func render(stats: SimStats, gauges g: ReplicaGauges, schedulingErrorP99Micros: UInt64) -> String {
         var o = ""
-        o += "# TYPE lorax_request_count counter\nlorax_request_count \(stats.requests)\n"
-        o += "# TYPE lorax_request_success counter\nlorax_request_success \(stats.succeeded)\n"
-        o += "# TYPE lorax_request_failure counter\n"
-        for (k, v) in failures.sorted(by: { $0.key < $1.key }) { o += "lorax_request_failure{err=\"\(k)\"} \(v)\n" }
+        func single(_ name: String, _ type: String, _ value: Any) { o += "# TYPE \(name) \(type)\n\(name) \(value)\n" }
+        func labelled(_ name: String, _ label: String, _ values: [String: UInt64]) {
+            o += "# TYPE \(name) counter\n"
+            for (k, v) in values.sorted(by: { $0.key < $1.key }) { o += "\(name){\(label)=\"\(k)\"} \(v)\n" }
+        }
+        single("lorax_request_count", "counter", stats.requests)
+        single("lorax_request_success", "counter", stats.succeeded)
+        labelled("lorax_request_failure", "err", failures)
         duration.render(name: "lorax_request_duration", into: &o)
         validation.render(name: "lorax_request_validation_duration", into: &o)
         queue.render(name: "lorax_request_queue_duration", into: &o)
@@ -59,20 +63,18 @@ struct LoraxMetrics {
         generated.render(name: "lorax_request_generated_tokens", into: &o)
         input.render(name: "lorax_request_input_length", into: &o)
         maxNew.render(name: "lorax_request_max_new_tokens", into: &o)
-        o += "# TYPE lorax_batch_current_size gauge\nlorax_batch_current_size \(g.batch)\n"
-        o += "# TYPE lorax_batch_current_max_tokens gauge\nlorax_batch_current_max_tokens \(g.batchTokens)\n"
-        o += "# TYPE lorax_queue_length gauge\nlorax_queue_length \(g.queued)\n"
-        o += "# TYPE lorax_batch_inference_count counter\n"
-        for (k, v) in batchInferenceCount.sorted(by: { $0.key < $1.key }) { o += "lorax_batch_inference_count{method=\"\(k)\"} \(v)\n" }
-        o += "# TYPE lorax_batch_inference_success counter\n"
-        for (k, v) in batchInferenceCount.sorted(by: { $0.key < $1.key }) { o += "lorax_batch_inference_success{method=\"\(k)\"} \(v)\n" }
-        o += "# TYPE lorax_sim_loaded_adapters gauge\nlorax_sim_loaded_adapters \(g.loaded)\n"
-        o += "# TYPE lorax_sim_adapter_loads_total counter\nlorax_sim_adapter_loads_total \(stats.adapterLoads)\n"
-        o += "# TYPE lorax_sim_adapter_evictions_total counter\nlorax_sim_adapter_evictions_total \(stats.adapterEvictions)\n"
-        o += "# TYPE lorax_sim_in_flight gauge\nlorax_sim_in_flight \(g.inFlight)\n"
-        o += "# TYPE lorax_sim_tokens_written_total counter\nlorax_sim_tokens_written_total \(stats.tokensWritten)\n"
-        o += "# TYPE lorax_sim_cold_requests_total counter\nlorax_sim_cold_requests_total \(stats.coldRequests)\n"
-        o += "# TYPE lorax_sim_scheduling_error_p99_seconds gauge\nlorax_sim_scheduling_error_p99_seconds \(Double(schedulingErrorP99Micros) / 1e6)\n"
+        single("lorax_batch_current_size", "gauge", g.batch)
+        single("lorax_batch_current_max_tokens", "gauge", g.batchTokens)
+        single("lorax_queue_length", "gauge", g.queued)
+        labelled("lorax_batch_inference_count", "method", batchInferenceCount)
+        labelled("lorax_batch_inference_success", "method", batchInferenceCount)
+        single("lorax_sim_loaded_adapters", "gauge", g.loaded)
+        single("lorax_sim_adapter_loads_total", "counter", stats.adapterLoads)
+        single("lorax_sim_adapter_evictions_total", "counter", stats.adapterEvictions)
+        single("lorax_sim_in_flight", "gauge", g.inFlight)
+        single("lorax_sim_tokens_written_total", "counter", stats.tokensWritten)
+        single("lorax_sim_cold_requests_total", "counter", stats.coldRequests)
+        single("lorax_sim_scheduling_error_p99_seconds", "gauge", Double(schedulingErrorP99Micros) / 1e6)
         return o
     }
 }

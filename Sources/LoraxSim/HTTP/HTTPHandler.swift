@@ -223,15 +223,20 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
         }
     }
 
-    func sinkEnd() {
-        current = nil
-        guard let context else { return }
+    /// Writes and flushes the end of the response; without keep-alive, closes the connection once it is written.
+    private func writeEnd(_ context: ChannelHandlerContext) {
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    func sinkEnd() {
+        current = nil
+        guard let context else { return }
+        writeEnd(context)
     }
 
     func sinkRespond(status: HTTPResponseStatus, headers: HTTPHeaders, body text: String) {
@@ -243,12 +248,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
         if !keepAlive { h.replaceOrAdd(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: status, headers: h))), promise: nil)
         if buf.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil) }
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
-        }
+        writeEnd(context)
     }
 
     func sinkReset() {

@@ -95,24 +95,15 @@ enum RequestParsing {
 
     /// /v1/completions.
     static func completions(_ body: [UInt8], modelId: String) throws(BodyRejection) -> GenerationSpec {
-        let root = try parseJSON(body)
-        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct CompletionRequest", body) }
-        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
-        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+        let (root, model) = try openAIRequest(body, "CompletionRequest")
         guard let pv = root["prompt"] else { throw deserializeError("missing field `prompt`", body) }
         guard case let .string(prompt) = pv else { throw deserializeError("prompt: invalid type: \(pv.serdeKind), expected a string", body) }
-        let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
-        let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return GenerationSpec(flavor: .completions, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                              prompt: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        return try openAISpec(root, .completions, model: model, modelId: modelId, prompt: prompt, body)
     }
 
     /// /v1/chat/completions; the prompt is the concatenated message texts (no template).
     static func chat(_ body: [UInt8], modelId: String) throws(BodyRejection) -> GenerationSpec {
-        let root = try parseJSON(body)
-        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct ChatCompletionRequest", body) }
-        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
-        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+        let (root, model) = try openAIRequest(body, "ChatCompletionRequest")
         guard let mv = root["messages"] else { throw deserializeError("missing field `messages`", body) }
         guard case let .array(messages) = mv else { throw deserializeError("messages: invalid type: \(mv.serdeKind), expected a sequence", body) }
         var text = ""
@@ -128,9 +119,24 @@ enum RequestParsing {
             case let other?: throw deserializeError("messages[\(i)].content: invalid type: \(other.serdeKind), expected a string or a sequence", body)
             }
         }
+        return try openAISpec(root, .chat, model: model, modelId: modelId, prompt: text, body)
+    }
+
+    /// The root object of an OpenAI request and its required `model` (`what` is the serde struct named in errors).
+    private static func openAIRequest(_ body: [UInt8], _ what: String) throws(BodyRejection) -> (root: JSONValue, model: String) {
+        let root = try parseJSON(body)
+        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct \(what)", body) }
+        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
+        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+        return (root, model)
+    }
+
+    /// An OpenAI request's spec, reading its optional `max_tokens` and `stream`; a `model` other than the base model is the adapter.
+    private static func openAISpec(_ root: JSONValue, _ flavor: Flavor, model: String, modelId: String, prompt: String,
+                                   _ body: [UInt8]) throws(BodyRejection) -> GenerationSpec {
         let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
         let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return GenerationSpec(flavor: .chat, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                              prompt: text, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        return GenerationSpec(flavor: flavor, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                              prompt: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
     }
 }
