@@ -62,7 +62,7 @@ final class BehaviourTests: XCTestCase {
             _ = try await LoraxSimServer.start(c)
             XCTFail("expected an error")
         } catch {
-            XCTAssertEqual((error as? SimConfigError)?.problems, ["$.max_batch_size: must be >= 1"])
+            XCTAssertEqual((error as? SimConfigError)?.issues, [SimConfigIssue(path: "max_batch_size", message: "must be >= 1")])
         }
     }
 }

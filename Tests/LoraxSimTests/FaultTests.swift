@@ -13,7 +13,7 @@ final class FaultTests: XCTestCase {
     let body = #"{"inputs":"x","parameters":{"max_new_tokens":6}}"#
 
     func testStreamError() async throws {
-        let s = try await server { $0.streamErrorEvery = 1 }
+        let s = try await server { $0[.streamError].every = 1 }
         let r = try RawHTTP.call(s.port, "POST", "/generate_stream", body: body)
         XCTAssertEqual(r.status, 200)
         XCTAssertFalse(r.truncated)
@@ -27,7 +27,7 @@ final class FaultTests: XCTestCase {
     }
 
     func testDisconnectIsATCPResetWithoutFinalEvent() async throws {
-        let s = try await server { $0.disconnectEvery = 1 }
+        let s = try await server { $0[.disconnect].every = 1 }
         let c = try RawHTTP(port: s.port)
         try c.request("POST", "/generate_stream", body: body)
         let r = try c.readResponse()
@@ -38,7 +38,7 @@ final class FaultTests: XCTestCase {
     }
 
     func testIncompleteEndsCleanlyWithoutFinalEvent() async throws {
-        let s = try await server { $0.incompleteEvery = 1 }
+        let s = try await server { $0[.incomplete].every = 1 }
         let c = try RawHTTP(port: s.port)
         try c.request("POST", "/generate_stream", body: body)
         let r = try c.readResponse()
@@ -49,7 +49,7 @@ final class FaultTests: XCTestCase {
     }
 
     func testHTTPError() async throws {
-        let s = try await server { $0.httpErrorEvery = 2 }
+        let s = try await server { $0[.httpError].every = 2 }
         let ok = try RawHTTP.call(s.port, "POST", "/generate_stream", body: body)
         XCTAssertEqual(ok.status, 200)
         let r = try RawHTTP.call(s.port, "POST", "/generate_stream", body: body)
@@ -61,7 +61,7 @@ final class FaultTests: XCTestCase {
     }
 
     func testMalformedEvent() async throws {
-        let s = try await server { $0.malformedEvery = 1 }
+        let s = try await server { $0[.malformed].every = 1 }
         let r = try RawHTTP.call(s.port, "POST", "/generate_stream", body: body)
         XCTAssertFalse(r.truncated)
         XCTAssertTrue(r.text.hasSuffix("\"details\":null}\n\ndata: {broken\n\n"), r.text)
@@ -70,7 +70,7 @@ final class FaultTests: XCTestCase {
 
     func testStallPausesThenContinuesWithKeepAlives() async throws {
         var c = try SimConfig.profile("fast")
-        c.faults.stallEvery = 1
+        c.faults[.stall].every = 1
         c.faults.stallMs = 200
         c.keepAliveSeconds = 0.05
         let s = try await startSim(self, c)
@@ -88,7 +88,7 @@ final class FaultTests: XCTestCase {
 
     func testRatesAreSeededAndReproducible() async throws {
         var c = try SimConfig.profile("fast")
-        c.faults.streamErrorRate = 0.5
+        c.faults[.streamError].rate = 0.5
         c.seed = 7
         func run() async throws -> [String?] {
             let s = try await LoraxSimServer.start(c)
@@ -142,33 +142,5 @@ final class GroundTruthTests: SimTestCase {
         XCTAssertEqual(try RawHTTP.call(port, "POST", "/sim/reset", body: "").status, 200)
         XCTAssertEqual(server.requests().count, 0)
         XCTAssertEqual(server.stats().requests, 0)
-    }
-}
-
-/// Config decoding: profile base, field overrides, unknown keys with JSON paths.
-final class ConfigTests: XCTestCase {
-    func testDecodeOverridesProfile() throws {
-        let c = try SimConfig.decode(from: Data(#"{"profile":"fast","decode_base_ms":7,"faults":{"stall_every":3},"api_token":"t"}"#.utf8))
-        XCTAssertEqual(c.profile, "fast")
-        XCTAssertEqual(c.decodeBaseMs, 7)
-        XCTAssertEqual(c.prefillBaseMs, try SimConfig.profile("fast").prefillBaseMs)
-        XCTAssertEqual(c.faults.stallEvery, 3)
-        XCTAssertEqual(c.faults.stallMs, 2000)
-        XCTAssertEqual(c.apiToken, "t")
-        XCTAssertEqual(try SimConfig.decode(from: Data("{}".utf8)), SimConfig())
-        XCTAssertEqual(SimConfig.profileNames, ["a100-7b", "fast", "bench"])
-    }
-
-    func testErrorsNameTheKeyAndPath() {
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"decode_ms":1,"faults":{"stal_ms":2}}"#.utf8))) { e in
-            XCTAssertEqual((e as? SimConfigError)?.problems, [#"$.decode_ms: unknown key "decode_ms""#, #"$.faults.stal_ms: unknown key "stal_ms""#])
-        }
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"max_batch_size":"big"}"#.utf8))) { e in
-            XCTAssertTrue("\(e)".hasPrefix("$.max_batch_size: wrong type"), "\(e)")
-        }
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"profile":"h100"}"#.utf8)))
-        XCTAssertThrowsError(try SimConfig.decode(from: Data(#"{"eos_probability":2,"faults":{"stall_rate":-1}}"#.utf8))) { e in
-            XCTAssertEqual((e as? SimConfigError)?.problems.count, 2)
-        }
     }
 }

@@ -39,9 +39,11 @@ struct SimCommand: ConsoleCommand {
             } else {
                 settings = try SimConfig.profile(profile ?? "a100-7b")
             }
+        } catch let e as SimConfigError {
+            console.error("invalid simulator settings:\n" + e.issues.map { "  - \($0)" }.joined(separator: "\n"))
+            return LorabenchExit.invalidConfig
         } catch {
-            let lines = "\(error)".split(separator: "\n").map { "  - \($0)" }
-            console.error("invalid simulator settings:\n" + lines.joined(separator: "\n"))
+            console.error("invalid simulator settings: \(error)")
             return LorabenchExit.invalidConfig
         }
         if let seed { settings.seed = seed }

@@ -14,13 +14,7 @@ struct EmbeddedTarget {
             _ = try SimConfig.decode(from: Data(value.encodedString().utf8))
             return []
         } catch let e as SimConfigError {
-            return e.problems.map { p in
-                guard let sep = p.range(of: ": ") else { return ScenarioIssue(path: "", message: p) }
-                var path = String(p[..<sep.lowerBound])
-                if path.hasPrefix("$") { path.removeFirst() }
-                if path.hasPrefix(".") { path.removeFirst() }
-                return ScenarioIssue(path: path, message: String(p[sep.upperBound...]))
-            }
+            return e.issues.map { ScenarioIssue(path: $0.path, message: $0.message) }
         } catch {
             return [ScenarioIssue(path: "", message: "\(error)")]
         }

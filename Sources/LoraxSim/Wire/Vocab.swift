@@ -1,15 +1,5 @@
 import NIOCore
 
-/// How a generation route shapes its output.
-enum Flavor: Sendable {
-    /// /generate, /generate_stream, and the compat routes (`/`, `/invocations`).
-    case native
-    /// /v1/completions.
-    case completions
-    /// /v1/chat/completions.
-    case chat
-}
-
 /// The simulator's vocabulary with every per-token event pre-encoded.
 ///
 /// Why: the per-token path must not run a JSON encoder or allocate; writing a pre-built,
@@ -100,28 +90,5 @@ struct Vocab: Sendable {
     /// OpenAI usage object in LoRAX's field order.
     static func usageJSON(_ p: Int, _ c: Int) -> String {
         "{\"prompt_tokens\":\(p),\"total_tokens\":\(p + c),\"completion_tokens\":\(c)}"
-    }
-}
-
-/// LoRAX error bodies.
-enum LoraxError {
-    /// `{"error":…,"error_type":…}`.
-    static func json(_ message: String, _ type: String) -> String {
-        "{\"error\":\(JSONEscape.quoted(message)),\"error_type\":\(JSONEscape.quoted(type))}"
-    }
-
-    /// The same as an SSE event.
-    static func event(_ message: String, _ type: String) -> String { "data: \(json(message, type))\n\n" }
-
-    static let generationFault = "Request failed during generation: Server error: simulated fault"
-    static let overloaded = "Model is overloaded"
-}
-
-/// OpenAI finish_reason mapping from LoRAX's (`stop_sequence` → `content_filter` is LoRAX's quirk).
-func openAIFinishReason(_ lorax: String) -> String {
-    switch lorax {
-    case "eos_token": return "stop"
-    case "stop_sequence": return "content_filter"
-    default: return "length"
     }
 }

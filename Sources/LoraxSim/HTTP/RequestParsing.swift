@@ -6,18 +6,6 @@ struct BodyRejection: Error {
     var message: String
 }
 
-/// The fields of a generation request the simulator cares about, before validation.
-struct ParsedGeneration {
-    var flavor: Flavor
-    var stream: Bool
-    var compatArray: Bool
-    var adapter: String
-    var text: String
-    var maxNewTokens: Int?
-    var details: Bool
-    var streamRejection: String?
-}
-
 /// Parses generation request bodies with axum/serde-like errors.
 ///
 /// Why: lorabench must classify LoRAX's plain-text 400/422 rejections; the messages follow serde's
@@ -75,7 +63,7 @@ enum RequestParsing {
     }
 
     /// /generate, /generate_stream, / and /invocations (`compat`: the `stream` key decides).
-    static func native(_ body: [UInt8], stream routeStream: Bool, compat: Bool) throws(BodyRejection) -> ParsedGeneration {
+    static func native(_ body: [UInt8], stream routeStream: Bool, compat: Bool) throws(BodyRejection) -> GenerationSpec {
         let root = try parseJSON(body)
         guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct GenerateRequest", body) }
         guard let inputsValue = root["inputs"] else { throw deserializeError("missing field `inputs`", body) }
@@ -101,30 +89,21 @@ enum RequestParsing {
                 rejection = "`decoder_input_details` == true is not supported when streaming tokens"
             }
         }
-        return ParsedGeneration(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, text: inputs,
-                                maxNewTokens: maxNew, details: details, streamRejection: rejection)
+        return GenerationSpec(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, prompt: inputs,
+                              maxNewTokens: maxNew, details: details, streamRejection: rejection)
     }
 
     /// /v1/completions.
-    static func completions(_ body: [UInt8], modelId: String) throws(BodyRejection) -> ParsedGeneration {
-        let root = try parseJSON(body)
-        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct CompletionRequest", body) }
-        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
-        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+    static func completions(_ body: [UInt8], modelId: String) throws(BodyRejection) -> GenerationSpec {
+        let (root, model) = try openAIRequest(body, "CompletionRequest")
         guard let pv = root["prompt"] else { throw deserializeError("missing field `prompt`", body) }
         guard case let .string(prompt) = pv else { throw deserializeError("prompt: invalid type: \(pv.serdeKind), expected a string", body) }
-        let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
-        let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return ParsedGeneration(flavor: .completions, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                                text: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        return try openAISpec(root, .completions, model: model, modelId: modelId, prompt: prompt, body)
     }
 
     /// /v1/chat/completions; the prompt is the concatenated message texts (no template).
-    static func chat(_ body: [UInt8], modelId: String) throws(BodyRejection) -> ParsedGeneration {
-        let root = try parseJSON(body)
-        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct ChatCompletionRequest", body) }
-        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
-        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+    static func chat(_ body: [UInt8], modelId: String) throws(BodyRejection) -> GenerationSpec {
+        let (root, model) = try openAIRequest(body, "ChatCompletionRequest")
         guard let mv = root["messages"] else { throw deserializeError("missing field `messages`", body) }
         guard case let .array(messages) = mv else { throw deserializeError("messages: invalid type: \(mv.serdeKind), expected a sequence", body) }
         var text = ""
@@ -140,21 +119,24 @@ enum RequestParsing {
             case let other?: throw deserializeError("messages[\(i)].content: invalid type: \(other.serdeKind), expected a string or a sequence", body)
             }
         }
-        let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
-        let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return ParsedGeneration(flavor: .chat, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                                text: text, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        return try openAISpec(root, .chat, model: model, modelId: modelId, prompt: text, body)
     }
 
-    /// Whitespace-separated words in `s`.
-    static func wordCount(_ s: String) -> Int {
-        var n = 0
-        var inWord = false
-        for b in s.utf8 {
-            let ws = b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
-            if !ws && !inWord { n += 1 }
-            inWord = !ws
-        }
-        return n
+    /// The root object of an OpenAI request and its required `model` (`what` is the serde struct named in errors).
+    private static func openAIRequest(_ body: [UInt8], _ what: String) throws(BodyRejection) -> (root: JSONValue, model: String) {
+        let root = try parseJSON(body)
+        guard case .object = root else { throw deserializeError("invalid type: \(root.serdeKind), expected struct \(what)", body) }
+        guard let m = root["model"] else { throw deserializeError("missing field `model`", body) }
+        guard case let .string(model) = m else { throw deserializeError("model: invalid type: \(m.serdeKind), expected a string", body) }
+        return (root, model)
+    }
+
+    /// An OpenAI request's spec, reading its optional `max_tokens` and `stream`; a `model` other than the base model is the adapter.
+    private static func openAISpec(_ root: JSONValue, _ flavor: Flavor, model: String, modelId: String, prompt: String,
+                                   _ body: [UInt8]) throws(BodyRejection) -> GenerationSpec {
+        let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
+        let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
+        return GenerationSpec(flavor: flavor, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                              prompt: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
     }
 }

@@ -155,26 +155,23 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
             respondText(.unsupportedMediaType, "Expected request with `Content-Type: application/json`")
             return
         }
-        let parsed: ParsedGeneration
+        var spec: GenerationSpec
         do {
             switch kind {
-            case .generate: parsed = try RequestParsing.native(body, stream: false, compat: false)
-            case .generateStream: parsed = try RequestParsing.native(body, stream: true, compat: false)
-            case .compat: parsed = try RequestParsing.native(body, stream: false, compat: true)
-            case .completions: parsed = try RequestParsing.completions(body, modelId: config.modelId)
-            case .chat: parsed = try RequestParsing.chat(body, modelId: config.modelId)
+            case .generate: spec = try RequestParsing.native(body, stream: false, compat: false)
+            case .generateStream: spec = try RequestParsing.native(body, stream: true, compat: false)
+            case .compat: spec = try RequestParsing.native(body, stream: false, compat: true)
+            case .completions: spec = try RequestParsing.completions(body, modelId: config.modelId)
+            case .chat: spec = try RequestParsing.chat(body, modelId: config.modelId)
             }
         } catch {
             respondText(HTTPResponseStatus(statusCode: error.status), error.message)
             return
         }
-        let words = RequestParsing.wordCount(parsed.text)
-        let tokens = parsed.text.isEmpty ? 0 : max(1, Int((Double(words) * config.tokensPerWord).rounded(.up)))
-        let id = h.headers.first(name: "x-request-id") ?? engine.nextRequestID()
-        let spec = GenerationSpec(id: id, route: path, flavor: parsed.flavor, stream: parsed.stream, compatArray: parsed.compatArray,
-                                  adapter: parsed.adapter, inputTokens: tokens, inputChars: parsed.text.count,
-                                  maxNewTokens: parsed.maxNewTokens, details: parsed.details, inputsEmpty: parsed.text.isEmpty,
-                                  streamRejection: parsed.streamRejection, receivedNanos: received)
+        spec.measurePrompt(tokensPerWord: config.tokensPerWord)
+        spec.id = h.headers.first(name: "x-request-id") ?? engine.nextRequestID()
+        spec.route = path
+        spec.receivedNanos = received
         current = engine.handle(spec, sink: self)
     }
 
@@ -226,15 +223,20 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
         }
     }
 
-    func sinkEnd() {
-        current = nil
-        guard let context else { return }
+    /// Writes and flushes the end of the response; without keep-alive, closes the connection once it is written.
+    private func writeEnd(_ context: ChannelHandlerContext) {
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    func sinkEnd() {
+        current = nil
+        guard let context else { return }
+        writeEnd(context)
     }
 
     func sinkRespond(status: HTTPResponseStatus, headers: HTTPHeaders, body text: String) {
@@ -246,12 +248,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
         if !keepAlive { h.replaceOrAdd(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: status, headers: h))), promise: nil)
         if buf.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil) }
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
-        }
+        writeEnd(context)
     }
 
     func sinkReset() {

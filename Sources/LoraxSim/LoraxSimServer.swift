@@ -35,8 +35,8 @@ public final class LoraxSimServer: Sendable {
 
     /// Validates `config`, binds `host:port` (0 = any free port) and starts serving; returns once listening.
     public static func start(_ config: SimConfig, host: String = "127.0.0.1", port: Int = 0) async throws -> LoraxSimServer {
-        let problems = config.validationProblems()
-        if !problems.isEmpty { throw SimConfigError(problems: problems) }
+        let issues = config.validate()
+        if !issues.isEmpty { throw SimConfigError(issues: issues) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let engine = Frontend(loop: loop, config: config)
