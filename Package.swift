@@ -19,6 +19,9 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // One way to report a configuration problem (path + message) and suggest a fix, shared by the scenario
+        // check and the simulator's settings.
+        .target(name: "ConfigIssues"),
         .target(
             name: "Stats",
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
@@ -26,6 +29,7 @@ let package = Package(
         .target(
             name: "LoraxSim",
             dependencies: [
+                "ConfigIssues",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -33,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "LoadGen",
-            dependencies: ["CCurl", "Stats"]
+            dependencies: ["CCurl", "Stats", "ConfigIssues"]
         ),
         .target(
             name: "LorabenchCLI",

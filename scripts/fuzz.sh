@@ -23,6 +23,7 @@ if [ "$target" = all ]; then  # every target runs even when one finds a crash; t
 fi
 
 S=Sources/Stats L=Sources/LoadGen
+config_files=(Sources/ConfigIssues/ConfigIssue.swift Sources/ConfigIssues/Suggestion.swift)
 stats_files=($S/Summary/JSONValue.swift $S/Aggregate/SLO.swift $S/Records/RequestRecord.swift $S/Thresholds/Threshold.swift)
 loadgen_common=($L/Scenario/Scenario.swift $L/Scenario/ScenarioIssue.swift $L/Scenario/DurationText.swift)
 case "$target" in
@@ -45,14 +46,16 @@ esac
 out=".build-fuzz/$target"
 mkdir -p "$out/crashes" "$out/corpus"
 
-build() {  # build DIR FLAGS...: the two modules, then the harness linked with libFuzzer
+build() {  # build DIR FLAGS...: the three modules, then the harness linked with libFuzzer
   local dir="$1"; shift
   mkdir -p "$dir"
+  swiftc "$@" -wmo -module-name ConfigIssues -emit-module -emit-module-path "$dir/ConfigIssues.swiftmodule" \
+    -c -o "$dir/ConfigIssues.o" "${config_files[@]}"
   swiftc "$@" -wmo -module-name Stats -emit-module -emit-module-path "$dir/Stats.swiftmodule" \
     -c -o "$dir/Stats.o" "${stats_files[@]}"
   swiftc "$@" -wmo -module-name LoadGen -I "$dir" -emit-module -emit-module-path "$dir/LoadGen.swiftmodule" \
     -c -o "$dir/LoadGen.o" "${loadgen_files[@]}"
-  swiftc "$@" -module-name "Fuzz_$target" -I "$dir" "$harness" "$dir/Stats.o" "$dir/LoadGen.o" -o "$dir/fuzz-$target"
+  swiftc "$@" -module-name "Fuzz_$target" -I "$dir" "$harness" "$dir/ConfigIssues.o" "$dir/Stats.o" "$dir/LoadGen.o" -o "$dir/fuzz-$target"
 }
 
 if [ "$seconds" = coverage ]; then

@@ -107,9 +107,7 @@ public struct ScenarioCheck: Sendable {
     /// nil when the fields do not make a scenario.
     private func collect(document: JSONValue, file: String, into issues: inout [ScenarioIssue]) -> Scenario? {
         if case .object(let settings)? = document.objectValue?["target"]?.objectValue?["simulator"] {
-            issues += simulatorCheck(.object(settings)).map { i in
-                ScenarioIssue(path: i.path.isEmpty ? "target.simulator" : "target.simulator." + i.path, message: i.message)
-            }
+            issues += simulatorCheck(.object(settings)).map { $0.nested(under: "target.simulator") }
         }
         do { return try ScenarioLoader.load(document: document, file: file, environment: environment) } catch let e as ScenarioError {
             issues += e.issues

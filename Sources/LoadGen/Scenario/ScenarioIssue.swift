@@ -1,15 +1,7 @@
+@_exported import ConfigIssues
+
 /// One problem found in a scenario, located by its JSON path (`stages[1].duration`).
-public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
-}
+public typealias ScenarioIssue = ConfigIssue
 
 /// Every problem of a scenario at once; nothing is sent when this is thrown.
 public struct ScenarioError: Error, Sendable, CustomStringConvertible {

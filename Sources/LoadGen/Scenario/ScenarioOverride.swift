@@ -63,4 +63,3 @@ public enum ScenarioOverride {
     }
 }
 
-extension ScenarioIssue: Error {}

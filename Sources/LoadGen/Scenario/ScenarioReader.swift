@@ -1,3 +1,4 @@
+import ConfigIssues
 import Stats
 
 /// Walks a JSON document field by field, collecting every problem with its path instead of stopping at the first.
@@ -18,7 +19,7 @@ struct ScenarioReader {
         }
         for key in o.keys.sorted() where !allowed.contains(key) {
             var message = "unknown key \"\(key)\""
-            if let guess = Self.closest(to: key, in: allowed) { message += " (did you mean \"\(guess)\"?)" }
+            if let guess = Suggestion.closest(to: key, in: allowed) { message += " (did you mean \"\(guess)\"?)" }
             fail(Self.join(path, key), message)
         }
         return o
@@ -118,28 +119,5 @@ struct ScenarioReader {
 
     static func show(_ d: Double) -> String {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
-    }
-
-    /// The allowed key nearest to a misspelt one, when it is close enough to be a likely typo.
-    static func closest(to key: String, in allowed: [String]) -> String? {
-        let scored = allowed.map { ($0, editDistance(key.lowercased(), $0)) }.min { $0.1 < $1.1 }
-        guard let (best, d) = scored, d <= max(2, key.count / 3) else { return nil }
-        return best
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = prev
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
     }
 }

@@ -14,11 +14,7 @@ struct RunCommand: ConsoleCommand {
 
     @OptionGroup var scenarioOptions: ScenarioOptions
 
-    @Option(help: "Results folder for this run (default: <results-root>/<UTC timestamp>-<name>).")
-    var out: String?
-
-    @Option(name: .customLong("results-root"), help: "Where run folders are created.")
-    var resultsRoot: String = "results"
+    @OptionGroup var results: ResultsOptions
 
     @Flag(help: "Print only the results folder path and errors.")
     var quiet = false
@@ -37,7 +33,7 @@ struct RunCommand: ConsoleCommand {
             console.error("\(error)")
             return LorabenchExit.invalidConfig
         }
-        let launcher = RunLauncher(console: console, out: out, resultsRoot: resultsRoot, quiet: quiet, progress: !noProgress,
+        let launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
                                    printsResult: true, onStart: onStart)
         return await launcher.perform(checked.scenario, bearerToken: checked.bearerToken).code
     }

@@ -37,11 +37,7 @@ struct SweepCommand: ConsoleCommand {
     @Option(name: .customLong("slo-fraction"), help: "Share of requests that must meet the SLOs (default 0.95).")
     var sloFraction: Double?
 
-    @Option(help: "Sweep folder (default: <results-root>/<UTC timestamp>-<name>-sweep).")
-    var out: String?
-
-    @Option(name: .customLong("results-root"), help: "Where the sweep folder is created.")
-    var resultsRoot: String = "results"
+    @OptionGroup var results: ResultsOptions
 
     @Flag(help: "Continue an interrupted sweep in --out, skipping finished cells.")
     var resume = false
@@ -84,14 +80,14 @@ struct SweepCommand: ConsoleCommand {
 
         let dir: String
         if resume {
-            guard let out, FileManager.default.fileExists(atPath: out) else {
+            guard let out = results.out, FileManager.default.fileExists(atPath: out) else {
                 console.error("--resume needs --out naming the folder of the sweep to continue")
                 return LorabenchExit.invalidConfig
             }
             dir = out
         } else {
             do {
-                dir = try ResultsDirectory.plan(explicit: out, root: resultsRoot, scenarioName: base.name + "-sweep")
+                dir = try ResultsDirectory.plan(explicit: results.out, root: results.resultsRoot, scenarioName: base.name + "-sweep")
                 try ResultsDirectory.create(dir + "/cells")
             } catch {
                 console.error("\(error)")

@@ -14,7 +14,7 @@ struct EmbeddedTarget {
             _ = try SimConfig.decode(from: Data(value.encodedString().utf8))
             return []
         } catch let e as SimConfigError {
-            return e.issues.map { ScenarioIssue(path: $0.path, message: $0.message) }
+            return e.issues
         } catch {
             return [ScenarioIssue(path: "", message: "\(error)")]
         }

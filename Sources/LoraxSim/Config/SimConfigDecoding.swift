@@ -1,3 +1,4 @@
+import ConfigIssues
 import Foundation
 
 extension SimConfig {

@@ -1,19 +1,8 @@
-/// One problem in simulator settings, located by its JSON path.
-public struct SimConfigIssue: Sendable, Equatable, CustomStringConvertible {
-    /// Dotted JSON path relative to the settings object (`decode_base_ms`, `faults.stream_error_rate`); "" for the object itself.
-    public var path: String
-    /// What is wrong, e.g. `must be in [0, 1]`.
-    public var message: String
+@_exported import ConfigIssues
 
-    /// An issue at `path` (relative to the settings object).
-    public init(path: String, message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    /// `path: message`, or the message alone for the object itself.
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
-}
+/// One problem in simulator settings; its path is relative to the settings object (`decode_base_ms`,
+/// `faults.stream_error_rate`), "" for the object itself.
+public typealias SimConfigIssue = ConfigIssue
 
 /// Simulator settings that could not be decoded or validated; `issues` holds every problem found.
 public struct SimConfigError: Error, CustomStringConvertible, Sendable, Equatable {

@@ -1,3 +1,4 @@
+import ConfigIssues
 extension SimConfig {
     /// Names accepted by `profile(_:)` and the `"profile"` key.
     public static var profileNames: [String] { ["a100-7b", "fast", "bench"] }

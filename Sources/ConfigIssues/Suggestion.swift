@@ -1,16 +1,14 @@
-/// Did-you-mean for misspelt names in simulator settings (keys, profile names).
-///
-/// LoadGen's scenario reader has the same helper; LoraxSim keeps its own so it depends on nothing but NIO.
-enum Suggestion {
+/// Did-you-mean for misspelt names in configuration (keys, profile names, enum values).
+public enum Suggestion {
     /// The candidate nearest to `word`, when it is close enough to be a likely typo.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, editDistance(word.lowercased(), $0)) }.min { $0.1 < $1.1 }
         guard let (best, d) = scored, d <= max(2, word.count / 3) else { return nil }
         return best
     }
 
     /// Levenshtein distance: insertions, deletions and substitutions of single characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var prev = Array(0...b.count)
