@@ -138,6 +138,15 @@ def compare(args):
         a, b = counter(after, key, where), counter(before, key, where)
         return None if a is None or b is None else a - b
 
+    def mean_delta(key):
+        n = pick(after, key, "_sum")
+        if n is None:
+            return None
+        def total(m, suffix):
+            return sum(v for _, v in m.get(n + suffix, []))
+        c = total(after, "_count") - total(before, "_count")
+        return None if c <= 0 else (total(after, "_sum") - total(before, "_sum")) / c
+
     req = summary["requests"]
     lb_done = req["succeeded"]
     srv_done = delta("success")
@@ -151,24 +160,33 @@ def compare(args):
         rows.append(("requests failed / interrupted", f'{req.get("failed", 0)} / {req.get("interrupted", 0)}', None,
                      "lorabench: " + json.dumps({k: v for k, v in req.get("errors", {}).items() if v})))
 
-    gen = delta("generation")
-    rows.append(("output tokens", summary.get("output_tokens"), None if gen is None else gen - warm,
-                 f'server − {warm} warm-up token(s); lorabench source: {summary.get("output_tokens_source")}'))
-
     # Input tokens: lorabench has them only where the server reported usage; input words are always known.
+    # Output tokens: with "ignore_eos" every request that ended with finish_reason "length" produced exactly
+    # max_new_tokens, so a request whose count is below that lost tokens in lorabench's counting.
     in_tokens, in_words, in_known = 0, 0, 0
+    asked, short, short_tokens = 0, 0, 0
     csv_path = run / "requests.csv"
     if csv_path.exists():
         with csv_path.open() as f:
             for r in csv.DictReader(f):
-                if r.get("status") not in ("ok", "success", "succeeded", "200", None) and r.get("error_class"):
+                if r.get("error_class"):
                     continue
+                if r.get("finish_reason") == "length" and (r.get("max_new_tokens") or "").strip():
+                    mx, got = int(r["max_new_tokens"]), int(float(r.get("output_tokens") or 0))
+                    asked += mx
+                    if got < mx:
+                        short += 1; short_tokens += mx - got
                 w = r.get("input_words") or ""
                 t = r.get("input_tokens") or ""
                 if w.strip():
                     in_words += int(float(w))
                 if t.strip():
                     in_tokens += int(float(t)); in_known += 1
+    gen = delta("generation")
+    rows.append(("output tokens", summary.get("output_tokens"), None if gen is None else gen - warm,
+                 f'server − {warm} warm-up token(s); lorabench source: {summary.get("output_tokens_source")}; '
+                 f'Σ max_new_tokens of requests ending "length": {asked}; {short} of them counted short by {short_tokens} tokens'))
+
     prompt = delta("prompt")
     warm_prompt = args.warmup_prompt_tokens * warm
     rows.append(("input tokens", in_tokens if in_known else None, None if prompt is None else prompt - warm_prompt,
@@ -192,14 +210,15 @@ def compare(args):
                 llo, lhi = bucket_of(lbv / 1000, d)
                 res += f"; lorabench's value falls in ({llo * 1000:g}, {lhi * 1000:g}] ms"
             rows.append((f"{label} p{int(q * 100)} (ms)", lbv, s_ms, res))
+        m = mean_delta(key)
+        rows.append((f"{label} mean (ms)", lb.get("mean"), None if m is None else m * 1000,
+                     "exact on both sides (server: _sum/_count delta, warm-up included)"))
         n_hist = max(d.values()) if d else 0
         rows.append((f"{label} samples", lb.get("count"), n_hist, "server histogram count includes the warm-up"))
 
-    qa, qb = buckets(after, "queue"), buckets(before, "queue")
-    if qa is not None:
-        d = {ub: qa[ub] - (qb or {}).get(ub, 0.0) for ub in qa}
-        s = quantile(0.5, d)
-        rows.append(("server queue time p50 (ms)", None, None if s is None else s * 1000, "vllm:request_queue_time_seconds; no lorabench counterpart"))
+    q = mean_delta("queue")
+    if q is not None:
+        rows.append(("server queue time mean (ms)", None, q * 1000, "vllm:request_queue_time_seconds sum/count; no lorabench counterpart"))
 
     w1 = max(len(r[0]) for r in rows)
     print(f"\n{'':{w1}}  {'lorabench':>10}  {'vLLM':>10}  {'lb − vLLM':>10}  {'lb/vLLM':>8}  note")
@@ -214,8 +233,13 @@ def compare(args):
 
     lora = after.get("vllm:lora_requests_info")
     if lora:
-        labels, v = max(lora, key=lambda x: x[1])
-        print(f"\nvllm:lora_requests_info (latest): {labels}")
+        # One series per (running, waiting) combination the server has seen, valued with its last-seen time.
+        def n(v):
+            return len([x for x in v.split(",") if x])
+        seen = sorted(lora, key=lambda x: x[1])
+        print(f"\nvllm:lora_requests_info: {len(seen)} series; max_lora={seen[-1][0].get('max_lora')}; "
+              f"most running at once: {max(n(l.get('running_lora_adapters', '')) for l, _ in seen)}, "
+              f"most waiting: {max(n(l.get('waiting_lora_adapters', '')) for l, _ in seen)}; latest: {seen[-1][0]}")
     if args.json:
         Path(args.json).write_text(json.dumps({"rows": result, "metric_names": {k: pick(after, k) for k in NAMES}}, indent=2) + "\n")
 
