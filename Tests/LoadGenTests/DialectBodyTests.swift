@@ -22,16 +22,16 @@ final class DialectBodyTests: XCTestCase {
 
     func testCompletionsBody() {
         XCTAssertEqual(bytes(OpenAICompletionsDialect(), adapter: "org/lora"),
-                       #"{"max_tokens":3,"model":"org/lora","prompt":"a b","stream":true}"#)
+                       #"{"max_tokens":3,"model":"org/lora","prompt":"a b","stream":true,"stream_options":{"include_usage":true}}"#)
         XCTAssertEqual(bytes(OpenAICompletionsDialect(), prompt: "q\"/\n", adapter: "", ["stream": .bool(false), "temperature": .double(0.25)]),
-                       #"{"max_tokens":3,"model":"","prompt":"q\"/\n","stream":true,"temperature":0.25}"#)
+                       #"{"max_tokens":3,"model":"","prompt":"q\"/\n","stream":true,"stream_options":{"include_usage":true},"temperature":0.25}"#)
     }
 
     func testChatBody() {
         XCTAssertEqual(bytes(OpenAIChatDialect(), adapter: "org/lora"),
-                       #"{"max_tokens":3,"messages":[{"content":"a b","role":"user"}],"model":"org/lora","stream":true}"#)
+                       #"{"max_tokens":3,"messages":[{"content":"a b","role":"user"}],"model":"org/lora","stream":true,"stream_options":{"include_usage":true}}"#)
         XCTAssertEqual(bytes(OpenAIChatDialect(), adapter: "", ["model": .string("m"), "messages": .array([])]),
-                       #"{"max_tokens":3,"messages":[{"content":"a b","role":"user"}],"model":"","stream":true}"#,
+                       #"{"max_tokens":3,"messages":[{"content":"a b","role":"user"}],"model":"","stream":true,"stream_options":{"include_usage":true}}"#,
                        "model and messages are the factory's, whatever the scenario's parameters say")
     }
 

@@ -8,8 +8,10 @@ final class DialectTranscriptTests: XCTestCase {
     struct Reading: Equatable {
         var events = 0
         var tokenEvents = 0
-        /// Index (among all events) of the first token event with text: the one that stamps t_first_token.
+        /// Index (among all events) of the first token event: the one that stamps t_first_token.
         var firstTokenIndex: Int?
+        /// Index of the first event with visible text: t_first_text.
+        var firstTextIndex: Int?
         var finalIndex: Int?
         var generatedTokens: Int?
         var promptTokens: Int?
@@ -28,7 +30,8 @@ final class DialectTranscriptTests: XCTestCase {
                 guard case .data(let payload) = item else { r.comments += 1; return }
                 let e = try dialect.parse(payload)
                 if e.isToken { r.tokenEvents += 1 }
-                if e.isToken, e.hasText, r.firstTokenIndex == nil { r.firstTokenIndex = r.events }
+                if e.isToken, r.firstTokenIndex == nil { r.firstTokenIndex = r.events }
+                if e.hasText, r.firstTextIndex == nil { r.firstTextIndex = r.events }
                 if e.isFinal, r.finalIndex == nil { r.finalIndex = r.events }
                 if let g = e.generatedTokens { r.generatedTokens = g }
                 if let p = e.promptTokens { r.promptTokens = p }
@@ -42,14 +45,14 @@ final class DialectTranscriptTests: XCTestCase {
 
     func testNativeTranscript() throws {
         let r = try read("lorax-native.sse", LoraxDialect())
-        XCTAssertEqual(r, Reading(events: 4, tokenEvents: 4, firstTokenIndex: 0, finalIndex: 3, generatedTokens: 4,
+        XCTAssertEqual(r, Reading(events: 4, tokenEvents: 4, firstTokenIndex: 0, firstTextIndex: 0, finalIndex: 3, generatedTokens: 4,
                                   promptTokens: 3, finishReason: "length"))
         XCTAssertEqual(try read("lorax-native.sse", LoraxDialect(), splitEvery: 7), r, "the same read from 7-byte chunks")
     }
 
     func testOldNativeTranscriptWithCRLFAndKeepAlives() throws {
         let r = try read("lorax-v011-crlf.sse", LoraxDialect())
-        XCTAssertEqual(r, Reading(events: 2, tokenEvents: 2, firstTokenIndex: 0, finalIndex: 1, generatedTokens: 2,
+        XCTAssertEqual(r, Reading(events: 2, tokenEvents: 2, firstTokenIndex: 0, firstTextIndex: 0, finalIndex: 1, generatedTokens: 2,
                                   promptTokens: 7, finishReason: "eos_token", comments: 2))
     }
 
@@ -59,10 +62,30 @@ final class DialectTranscriptTests: XCTestCase {
     }
 
     func testOpenAITranscripts() throws {
-        let want = Reading(events: 4, tokenEvents: 3, firstTokenIndex: 0, finalIndex: 3, generatedTokens: 3, promptTokens: 2, finishReason: "length")
+        let want = Reading(events: 4, tokenEvents: 3, firstTokenIndex: 0, firstTextIndex: 0, finalIndex: 3, generatedTokens: 3, promptTokens: 2, finishReason: "length")
         XCTAssertEqual(try read("openai-completions.sse", OpenAICompletionsDialect()), want, "[DONE] is final but not a token")
         XCTAssertEqual(try read("openai-chat.sse", OpenAIChatDialect()), want, "usage only on the last chunk")
         XCTAssertEqual(try read("openai-chat.sse", OpenAIChatDialect(), splitEvery: 5), want)
+    }
+
+    func testVLLMCompletionsEmptyFirstChunkMergedTokensAndUsageChunk() throws {
+        let r = try read("vllm-completions.sse", OpenAICompletionsDialect())
+        XCTAssertEqual(r, Reading(events: 5, tokenEvents: 3, firstTokenIndex: 0, firstTextIndex: 1, finalIndex: 4, generatedTokens: 54,
+                                  promptTokens: 12, finishReason: "length"),
+                       "the empty first chunk is the first token (as vLLM's TTFT counts it); 54 tokens came in 3 chunks; usage from the choice-less chunk")
+        XCTAssertEqual(try read("vllm-completions.sse", OpenAICompletionsDialect(), splitEvery: 3), r)
+    }
+
+    func testVLLMChatRoleChunkIsNotATokenButAnEmptyContentChunkIs() throws {
+        let r = try read("vllm-chat.sse", OpenAIChatDialect())
+        XCTAssertEqual(r, Reading(events: 6, tokenEvents: 3, firstTokenIndex: 1, firstTextIndex: 2, finalIndex: 5, generatedTokens: 7,
+                                  promptTokens: 20, finishReason: "stop"))
+    }
+
+    func testEOSOnlyReplyHasAFirstTokenButNoVisibleText() throws {
+        let r = try read("vllm-eos-only.sse", OpenAICompletionsDialect())
+        XCTAssertEqual(r, Reading(events: 3, tokenEvents: 1, firstTokenIndex: 0, firstTextIndex: nil, finalIndex: 2, generatedTokens: 1,
+                                  promptTokens: 9, finishReason: "stop"))
     }
 
     func testDoneSentinelOnlyWhereTheAPISendsIt() throws {

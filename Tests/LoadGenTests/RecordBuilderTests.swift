@@ -43,13 +43,15 @@ final class RecordBuilderTests: XCTestCase {
         XCTAssertNil(r.errorClass)
     }
 
-    func testATokenWithoutTextCountsButIsNotTheFirstToken() {
+    func testATokenWithoutTextIsTheFirstTokenButNotTheFirstText() {
         var b = sent()
         b.observe(token(text: false), at: 1_150)
         b.observe(token(), at: 1_180)
         b.observe(token(final: true), at: 1_200)
         let r = b.finish(at: 1_200)
-        XCTAssertEqual(r.firstTokenMicros, 1_180)
+        XCTAssertEqual(r.firstTokenMicros, 1_150, "servers count the first token, empty text included")
+        XCTAssertEqual(r.firstTextMicros, 1_180, "the first visible text is a metric of its own")
+        XCTAssertEqual(r.ttftVisibleMicros, 80)
         XCTAssertEqual(r.tokenGapsMicros, [30, 20])
         XCTAssertEqual(r.tokenEvents, 3)
     }

@@ -27,15 +27,15 @@ final class RequestBytesPinTests: XCTestCase {
     }
 
     func testCompletionsRequestsZeroFiveAndSeven() throws {
-        XCTAssertEqual(try request("openai-completions", 0), #"http://h/v1/completions {"max_tokens":9,"model":"org/a","prompt":"people letter fall spend level computer","stream":true,"temperature":0.5}"#)
-        XCTAssertEqual(try request("openai-completions", 5), #"http://h/v1/completions {"max_tokens":5,"model":"","prompt":"cool table desert gateway cat bring","stream":true,"temperature":0.5}"#)
-        XCTAssertEqual(try request("openai-completions", 7), #"http://h/v1/completions {"max_tokens":13,"model":"org/c","prompt":"cross dark feel there him","stream":true,"temperature":0.5}"#)
+        XCTAssertEqual(try request("openai-completions", 0), #"http://h/v1/completions {"max_tokens":9,"model":"org/a","prompt":"people letter fall spend level computer","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#)
+        XCTAssertEqual(try request("openai-completions", 5), #"http://h/v1/completions {"max_tokens":5,"model":"","prompt":"cool table desert gateway cat bring","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#)
+        XCTAssertEqual(try request("openai-completions", 7), #"http://h/v1/completions {"max_tokens":13,"model":"org/c","prompt":"cross dark feel there him","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#)
     }
 
     func testChatRequestsZeroFiveAndSeven() throws {
-        XCTAssertEqual(try request("openai-chat", 0), #"http://h/v1/chat/completions {"max_tokens":9,"messages":[{"content":"people letter fall spend level computer","role":"user"}],"model":"org/a","stream":true,"temperature":0.5}"#)
-        XCTAssertEqual(try request("openai-chat", 5), #"http://h/v1/chat/completions {"max_tokens":5,"messages":[{"content":"cool table desert gateway cat bring","role":"user"}],"model":"","stream":true,"temperature":0.5}"#)
-        XCTAssertEqual(try request("openai-chat", 7), #"http://h/v1/chat/completions {"max_tokens":13,"messages":[{"content":"cross dark feel there him","role":"user"}],"model":"org/c","stream":true,"temperature":0.5}"#)
+        XCTAssertEqual(try request("openai-chat", 0), #"http://h/v1/chat/completions {"max_tokens":9,"messages":[{"content":"people letter fall spend level computer","role":"user"}],"model":"org/a","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#)
+        XCTAssertEqual(try request("openai-chat", 5), #"http://h/v1/chat/completions {"max_tokens":5,"messages":[{"content":"cool table desert gateway cat bring","role":"user"}],"model":"","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#)
+        XCTAssertEqual(try request("openai-chat", 7), #"http://h/v1/chat/completions {"max_tokens":13,"messages":[{"content":"cross dark feel there him","role":"user"}],"model":"org/c","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#)
     }
 
     func testWeightedAndZipfPicksDrawInTheSameOrder() throws {
@@ -43,8 +43,8 @@ final class RequestBytesPinTests: XCTestCase {
             "adapters": .object(["ids": .array([.string("x"), .string("y")]), "weights": .array([.int(1), .int(3)])]),
             "parameters": .object(["stream": .bool(false), "model": .string("m")]),
         ]
-        XCTAssertEqual(try request("openai-chat", 0, weighted), #"http://h/v1/chat/completions {"max_tokens":9,"messages":[{"content":"empty people letter fall spend level","role":"user"}],"model":"y","stream":true}"#)
-        XCTAssertEqual(try request("openai-chat", 7, weighted), #"http://h/v1/chat/completions {"max_tokens":13,"messages":[{"content":"process cross dark feel there","role":"user"}],"model":"y","stream":true}"#)
+        XCTAssertEqual(try request("openai-chat", 0, weighted), #"http://h/v1/chat/completions {"max_tokens":9,"messages":[{"content":"empty people letter fall spend level","role":"user"}],"model":"y","stream":true,"stream_options":{"include_usage":true}}"#)
+        XCTAssertEqual(try request("openai-chat", 7, weighted), #"http://h/v1/chat/completions {"max_tokens":13,"messages":[{"content":"process cross dark feel there","role":"user"}],"model":"y","stream":true,"stream_options":{"include_usage":true}}"#)
         let zipf: [String: JSONValue] = ["adapters": .object(["ids": .array([.string("x"), .string("y")]), "distribution": .string("zipf")])]
         XCTAssertEqual(try request("lorax", 0, zipf), #"http://h/generate_stream {"inputs":"empty people letter fall spend level","parameters":{"adapter_id":"x","details":true,"max_new_tokens":9,"temperature":0.5}}"#)
         XCTAssertEqual(try request("lorax", 7, zipf), #"http://h/generate_stream {"inputs":"process cross dark feel there","parameters":{"adapter_id":"y","details":true,"max_new_tokens":13,"temperature":0.5}}"#)
@@ -53,8 +53,8 @@ final class RequestBytesPinTests: XCTestCase {
     func testWarmUpRequestPerAPI() throws {
         let want = [
             "lorax": #"http://h/generate_stream {"inputs":"Hello","parameters":{"details":true,"max_new_tokens":1,"temperature":0.5}}"#,
-            "openai-completions": #"http://h/v1/completions {"max_tokens":1,"model":"","prompt":"Hello","stream":true,"temperature":0.5}"#,
-            "openai-chat": #"http://h/v1/chat/completions {"max_tokens":1,"messages":[{"content":"Hello","role":"user"}],"model":"","stream":true,"temperature":0.5}"#,
+            "openai-completions": #"http://h/v1/completions {"max_tokens":1,"model":"","prompt":"Hello","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#,
+            "openai-chat": #"http://h/v1/chat/completions {"max_tokens":1,"messages":[{"content":"Hello","role":"user"}],"model":"","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#,
         ]
         for (api, expected) in want {
             let r = RequestFactory(scenario: try loadGenScenario(api: api, Self.fields), baseURL: "http://h")

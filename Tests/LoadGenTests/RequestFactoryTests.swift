@@ -89,7 +89,7 @@ final class RequestFactoryTests: XCTestCase {
         let scenario = try loadGenScenario(api: "openai-completions", ["max_new_tokens": .int(4), "adapters": .object(["ids": Self.ids(["a", "b"]), "distribution": .string("round-robin")])])
         let f = RequestFactory(scenario: scenario, baseURL: "http://h", prompts: FixedPrompts())
         let r = f.make(sequence: 2)
-        XCTAssertEqual(String(decoding: r.body, as: UTF8.self), #"{"max_tokens":4,"model":"a","prompt":"w2 w2 w2","stream":true}"#)
+        XCTAssertEqual(String(decoding: r.body, as: UTF8.self), #"{"max_tokens":4,"model":"a","prompt":"w2 w2 w2","stream":true,"stream_options":{"include_usage":true}}"#)
         XCTAssertEqual(r.inputWords, 3)
         let explicit = RequestFactory(scenario: scenario, baseURL: "http://h", prompts: RandomWordPrompts(scenario: scenario))
         let implicit = RequestFactory(scenario: scenario, baseURL: "http://h")

@@ -56,9 +56,11 @@ final class SSEDecoderTests: XCTestCase {
         XCTAssertEqual(payloads[0].first, UInt8(ascii: "{"), "no leading space is required after data:")
         let eos = try StreamEventParser.parse(payloads[1], api: .lorax)
         XCTAssertTrue(eos.isFinal)
-        XCTAssertTrue(eos.hasText, "metrics.md: special == false OR non-empty text qualifies; </s> has text")
+        XCTAssertTrue(eos.isToken, "metrics.md: every native token event counts, special ones too")
+        XCTAssertFalse(eos.hasText, "a special token (</s>) is not visible text")
         let empty = try StreamEventParser.parse(Array(#"{"token":{"id":2,"text":"","special":true},"generated_text":null}"#.utf8), api: .lorax)
-        XCTAssertFalse(empty.hasText, "a special token with empty text cannot be the first token")
+        XCTAssertTrue(empty.isToken, "an empty special token is still a token the server generated")
+        XCTAssertFalse(empty.hasText)
         XCTAssertEqual(eos.finishReason, "eos_token")
     }
 

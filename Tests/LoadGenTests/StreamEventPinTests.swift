@@ -1,7 +1,7 @@
 @testable import LoadGen
 import XCTest
 
-/// Edge-case payloads read the way the parser read them before dialects were split out (cross-shape chunks included).
+/// Edge-case payloads read as metrics.md defines token events (cross-shape chunks included); changed only on purpose.
 final class StreamEventPinTests: XCTestCase {
     static func describe(_ payload: String, _ api: Scenario.API) -> String {
         do {
@@ -45,16 +45,16 @@ final class StreamEventPinTests: XCTestCase {
 
     static let expected: [String] = [
         #"token=true text=false final=false gen=- prompt=- finish=- error=-:-"#,
-        #"token=true text=true final=false gen=- prompt=- finish=- error=-:-"#,
+        #"token=true text=false final=false gen=- prompt=- finish=- error=-:-"#,  // an empty-text token is a token, not visible text
         #"token=true text=false final=true gen=5 prompt=0 finish=length error=-:-"#,
         #"token=true text=true final=true gen=- prompt=- finish=eos_token error=-:-"#,
         #"malformed: native event without "token": "{"choices":[{"text":"a"}]}""#,
         #"token=true text=true final=false gen=- prompt=- finish=- error=-:-"#,
-        #"token=true text=false final=false gen=- prompt=- finish=- error=-:-"#,
-        #"token=true text=false final=false gen=6 prompt=4 finish=stop error=-:-"#,
+        #"token=false text=false final=false gen=- prompt=- finish=- error=-:-"#,  // chat role announcement: not a token
+        #"token=false text=false final=false gen=6 prompt=4 finish=stop error=-:-"#,  // delta {} carries no token (usage only)
         #"token=false text=false final=false gen=6 prompt=4 finish=- error=-:-"#,
-        #"token=true text=false final=false gen=- prompt=- finish=- error=-:-"#,
-        #"token=true text=false final=false gen=- prompt=- finish=- error=-:-"#,
+        #"token=false text=false final=false gen=- prompt=- finish=- error=-:-"#,  // first choice without delta
+        #"token=true text=true final=false gen=- prompt=- finish=- error=-:-"#,  // text present and non-empty
         #"token=true text=true final=false gen=- prompt=- finish=- error=-:-"#,
         #"token=true text=true final=false gen=- prompt=- finish=- error=-:-"#,
         #"token=true text=true final=false gen=- prompt=- finish=- error=-:-"#,
@@ -71,7 +71,7 @@ final class StreamEventPinTests: XCTestCase {
         #"malformed: event is not JSON: "{"token":{"text":"a"}""#,
     ]
 
-    func testEdgeCasePayloadsReadAsBefore() {
+    func testEdgeCasePayloadsReadAsMetricsMdDefines() {
         let got = Self.cases.map { Self.describe($1, $0) }
         XCTAssertEqual(got.count, Self.expected.count)
         for (i, (g, w)) in zip(got, Self.expected).enumerated() { XCTAssertEqual(g, w, "case \(i): \(Self.cases[i].1)") }

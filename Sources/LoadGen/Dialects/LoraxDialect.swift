@@ -18,7 +18,8 @@ struct LoraxDialect: APIDialect {
 
     var withoutDefiningMember: String { #"native event without "token""# }
 
-    /// Every `token` is a token event; it has text unless it is a special token with empty text.
+    /// Every `token` is a token event (special and empty-text ones too, as the server counts them); it has visible
+    /// text when its text is non-empty and it is not a special token.
     func readMember(_ key: UnsafeRawBufferPointer.SubSequence, _ s: inout JSONScanner, into e: inout StreamEvent) throws -> DialectMember {
         if key.isKey("token") {
             var special = false, nonEmpty = false
@@ -28,7 +29,7 @@ struct LoraxDialect: APIDialect {
                 else { try s.skipValue() }
             }
             e.isToken = true
-            e.hasText = !special || nonEmpty
+            e.hasText = nonEmpty && !special
             return .defining
         }
         if key.isKey("generated_text") {

@@ -46,7 +46,8 @@ public struct RecordBuilder: Sendable {
             record.tokenEvents += 1
             if let last = lastTokenMicros { record.tokenGapsMicros.append(now - last) }
             lastTokenMicros = now
-            if record.firstTokenMicros == nil && e.hasText { record.firstTokenMicros = now }
+            if record.firstTokenMicros == nil { record.firstTokenMicros = now }
+            if record.firstTextMicros == nil && e.hasText { record.firstTextMicros = now }
         }
         if let g = e.generatedTokens { serverTokens = g }
         if let p = e.promptTokens, p > 0 { record.inputTokens = p }

@@ -2,9 +2,9 @@ import Foundation
 
 /// What one SSE `data:` payload means for the measurement, for any supported API.
 public struct StreamEvent: Equatable, Sendable {
-    /// A generated-token event (one per `data:` event carrying a token or a choice).
+    /// The event carries a generated token (its text may be empty): the first one is t_first_token (metrics.md).
     public var isToken = false
-    /// The token carries visible text (or is a non-special token): it can be the first token.
+    /// The token has visible text: the first such event is t_first_text.
     public var hasText = false
     /// The stream's last event (native: `generated_text` set; OpenAI: `[DONE]`).
     public var isFinal = false

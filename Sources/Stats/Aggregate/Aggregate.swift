@@ -1,6 +1,7 @@
 /// The metric names every report, CSV column and JSON key uses (definitions in metrics.md).
 public enum MetricName: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
-    case ttft, ttftIntended = "ttft_intended", tpot, itl, e2e, e2eIntended = "e2e_intended", scheduleLag = "schedule_lag"
+    case ttft, ttftVisible = "ttft_visible", ttftIntended = "ttft_intended", tpot, itl, e2e, e2eIntended = "e2e_intended"
+    case scheduleLag = "schedule_lag"
 }
 
 /// Per-adapter counts and latencies.
@@ -41,6 +42,10 @@ public struct Aggregate: Codable, Sendable, Equatable {
     public var inputTokens = 0
     public var outputTokensFromServer = 0
     public var metSLO = 0
+    /// Requests that succeeded without a single token event (no TTFT, no TPOT): counted, not hidden.
+    public var succeededWithoutToken = 0
+    /// Token events seen across succeeded requests; beside `outputTokens` it shows tokens merged into one event.
+    public var tokenEvents = 0
     public var metrics: [MetricName: TrackedMetric] = [:]
     public var coldTTFT = TrackedMetric()
     public var warmTTFT = TrackedMetric()
@@ -53,6 +58,29 @@ public struct Aggregate: Codable, Sendable, Equatable {
         case statusCodes = "status_codes", streamErrorTypes = "stream_error_types", outputTokens = "output_tokens"
         case inputTokens = "input_tokens", outputTokensFromServer = "output_tokens_from_server", metSLO = "met_slo"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
+        case succeededWithoutToken = "succeeded_without_token", tokenEvents = "token_events"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        succeeded = try c.decode(Int.self, forKey: .succeeded)
+        failed = try c.decode(Int.self, forKey: .failed)
+        dropped = try c.decode(Int.self, forKey: .dropped)
+        interrupted = try c.decodeIfPresent(Int.self, forKey: .interrupted) ?? 0
+        errors = try c.decodeIfPresent([String: Int].self, forKey: .errors) ?? [:]
+        statusCodes = try c.decodeIfPresent([String: Int].self, forKey: .statusCodes) ?? [:]
+        streamErrorTypes = try c.decodeIfPresent([String: Int].self, forKey: .streamErrorTypes) ?? [:]
+        outputTokens = try c.decode(Int.self, forKey: .outputTokens)
+        inputTokens = try c.decodeIfPresent(Int.self, forKey: .inputTokens) ?? 0
+        outputTokensFromServer = try c.decodeIfPresent(Int.self, forKey: .outputTokensFromServer) ?? 0
+        metSLO = try c.decodeIfPresent(Int.self, forKey: .metSLO) ?? 0
+        // Absent from summaries written before these counts existed.
+        succeededWithoutToken = try c.decodeIfPresent(Int.self, forKey: .succeededWithoutToken) ?? 0
+        tokenEvents = try c.decodeIfPresent(Int.self, forKey: .tokenEvents) ?? 0
+        metrics = try c.decodeIfPresent([MetricName: TrackedMetric].self, forKey: .metrics) ?? [:]
+        coldTTFT = try c.decodeIfPresent(TrackedMetric.self, forKey: .coldTTFT) ?? TrackedMetric()
+        warmTTFT = try c.decodeIfPresent(TrackedMetric.self, forKey: .warmTTFT) ?? TrackedMetric()
+        adapters = try c.decodeIfPresent([String: AdapterAggregate].self, forKey: .adapters) ?? [:]
     }
 
     public var completed: Int { succeeded + failed }
@@ -72,6 +100,8 @@ public struct Aggregate: Codable, Sendable, Equatable {
             return
         }
         succeeded += 1
+        tokenEvents += r.tokenEvents
+        if r.firstTokenMicros == nil { succeededWithoutToken += 1 }
         outputTokens += r.outputTokens
         a.outputTokens += r.outputTokens
         if r.outputTokensSource == .server { outputTokensFromServer += 1 }
@@ -86,6 +116,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
             a.ttft.record(t)
             if r.cold { coldTTFT.record(t); a.coldTTFT.record(t) } else { warmTTFT.record(t); a.warmTTFT.record(t) }
         }
+        if let t = r.ttftVisibleMicros { record(.ttftVisible, t) }
         if let t = r.ttftIntendedMicros { record(.ttftIntended, t) }
         if let t = r.tpotMicros { record(.tpot, t); a.tpot.record(t) }
         if !r.tokenGapsMicros.isEmpty {
@@ -104,6 +135,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
         succeeded += o.succeeded; failed += o.failed; dropped += o.dropped; interrupted += o.interrupted
         outputTokens += o.outputTokens; inputTokens += o.inputTokens; metSLO += o.metSLO
         outputTokensFromServer += o.outputTokensFromServer
+        succeededWithoutToken += o.succeededWithoutToken; tokenEvents += o.tokenEvents
         errors.merge(o.errors, uniquingKeysWith: +)
         statusCodes.merge(o.statusCodes, uniquingKeysWith: +)
         streamErrorTypes.merge(o.streamErrorTypes, uniquingKeysWith: +)

@@ -24,7 +24,8 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         case p999 = "p99_9"
     }
 
-    /// Summarises a histogram; exact min and max may be given since HDR buckets round them.
+    /// Summarises a histogram; exact min and max may be given since HDR buckets round them. Every statistic is
+    /// kept within [min, max] (a bucket's midpoint can lie outside the samples it holds).
     public init(_ h: LatencyHistogram, exactMin: UInt64? = nil, exactMax: UInt64? = nil) {
         count = h.count
         guard h.count > 0 else {
@@ -32,12 +33,33 @@ public struct MetricSummary: Codable, Sendable, Equatable {
             return
         }
         let hist = h.histogram
-        min = Self.ms(exactMin ?? hist.min)
-        max = Self.ms(exactMax ?? hist.max)
-        mean = Self.round3(hist.mean / 1000)
+        let lo = Self.ms(exactMin ?? hist.min), hi = Swift.max(lo, Self.ms(exactMax ?? hist.max))
+        func clamp(_ v: Double) -> Double { Swift.min(Swift.max(v, lo), hi) }
+        min = lo
+        max = hi
+        mean = clamp(Self.round3(hist.mean / 1000))
         stddev = Self.round3(hist.stdDeviation / 1000)
-        p50 = Self.ms(h.percentile(50)); p90 = Self.ms(h.percentile(90)); p95 = Self.ms(h.percentile(95))
-        p99 = Self.ms(h.percentile(99)); p999 = Self.ms(h.percentile(99.9))
+        p50 = clamp(Self.ms(h.percentile(50))); p90 = clamp(Self.ms(h.percentile(90))); p95 = clamp(Self.ms(h.percentile(95)))
+        p99 = clamp(Self.ms(h.percentile(99))); p999 = clamp(Self.ms(h.percentile(99.9)))
+    }
+
+    /// An empty distribution is written with `count: 0` and every statistic `null`, never as zeros (metrics.md).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(count, forKey: .count)
+        for (key, value) in [(CodingKeys.min, min), (.max, max), (.mean, mean), (.stddev, stddev), (.p50, p50), (.p90, p90),
+                             (.p95, p95), (.p99, p99), (.p999, p999)] {
+            if count > 0 { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+        }
+    }
+
+    /// Reads both forms: statistics as numbers, or `null` for an empty distribution (held as 0 with `count` 0).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        count = try c.decode(UInt64.self, forKey: .count)
+        func v(_ k: CodingKeys) throws -> Double { try c.decodeIfPresent(Double.self, forKey: k) ?? 0 }
+        min = try v(.min); max = try v(.max); mean = try v(.mean); stddev = try v(.stddev)
+        p50 = try v(.p50); p90 = try v(.p90); p95 = try v(.p95); p99 = try v(.p99); p999 = try v(.p999)
     }
 
     static func ms(_ micros: UInt64) -> Double { round3(Double(micros) / 1000) }

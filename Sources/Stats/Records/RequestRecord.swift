@@ -34,7 +34,10 @@ public struct RequestRecord: Sendable, Equatable {
     public var cold: Bool
     public var intendedMicros: UInt64
     public var sentMicros: UInt64
+    /// The first event carrying a generated token (empty text included), as servers count TTFT.
     public var firstTokenMicros: UInt64?
+    /// The first event with visible text (what a person sees first).
+    public var firstTextMicros: UInt64?
     public var endMicros: UInt64
     /// Gaps between consecutive token events (inter-token latency samples).
     public var tokenGapsMicros: [UInt64]
@@ -74,6 +77,8 @@ public struct RequestRecord: Sendable, Equatable {
 
     /// t_first_token − t_sent.
     public var ttftMicros: UInt64? { firstTokenMicros.map { $0 &- sentMicros } }
+    /// t_first_text − t_sent.
+    public var ttftVisibleMicros: UInt64? { firstTextMicros.map { $0 &- sentMicros } }
     /// t_first_token − t_intended.
     public var ttftIntendedMicros: UInt64? { firstTokenMicros.map { $0 &- intendedMicros } }
     /// t_sent − t_intended.

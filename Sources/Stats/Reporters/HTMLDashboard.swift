@@ -20,8 +20,8 @@ public enum HTMLDashboard {
         }
         body += "<h2>Latency (ms)</h2>\n"
         var rows: [[String]] = MetricName.allCases.compactMap { n in s.metrics[n.rawValue].flatMap { $0.count > 0 ? metricRow(n.rawValue, $0) : nil } }
-        if s.coldTTFT.count > 0 { rows.append(metricRow("ttft (cold)", s.coldTTFT)) }
-        if s.warmTTFT.count > 0 { rows.append(metricRow("ttft (warm)", s.warmTTFT)) }
+        if s.coldTTFT.count > 0 { rows.append(metricRow("ttft (1st touch)", s.coldTTFT)) }
+        if s.warmTTFT.count > 0 { rows.append(metricRow("ttft (repeat)", s.warmTTFT)) }
         body += table(["metric", "count"] + MetricSummary.percentileLabels + ["min", "max", "mean"], rows)
         if !timeseries.isEmpty {
             let secs = timeseries.compactMap { Double($0["second"] ?? "") }
@@ -40,7 +40,7 @@ public enum HTMLDashboard {
                                  series: [series("output_tokens", "output tokens")]).render()
         }
         if s.adapters.count > 1 || s.adapters.first?.adapter.isEmpty == false {
-            body += "<h2>Per adapter</h2>\n" + table(["adapter", "requests", "failed", "ttft p50", "ttft p95", "cold ttft", "warm p50", "tpot p50", "e2e p95"],
+            body += "<h2>Per adapter</h2>\n" + table(["adapter", "requests", "failed", "ttft p50", "ttft p95", "1st touch", "repeat p50", "tpot p50", "e2e p95"],
                 s.adapters.map { a in [a.adapter.isEmpty ? "(base model)" : esc(a.adapter), String(a.requests), String(a.failed),
                                        ReportText.number(a.ttft.p50), ReportText.number(a.ttft.p95),
                                        a.coldTTFT.count > 0 ? ReportText.number(a.coldTTFT.p50) : "-", ReportText.number(a.warmTTFT.p50),

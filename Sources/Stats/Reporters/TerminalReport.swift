@@ -23,7 +23,10 @@ public enum TerminalReport {
         var rate = "\(fmt(t.requestThroughput)) req/s"
         if let req = s.run.requestedRate { rate += " (requested \(fmt(req))/s, achieved \(fmt(t.achievedRate))/s)" }
         line("throughput", "\(rate), \(fmt(t.outputTokenThroughput)) output tok/s")
-        line("output tokens", "\(s.outputTokens) (counted by: \(s.outputTokensSource))")
+        var tokens = "\(s.outputTokens) (counted by: \(s.outputTokensSource)"
+        if let e = s.tokenEvents, let per = s.outputTokensPerEvent { tokens += "; \(e) token events, \(fmt(per)) tokens per event" }
+        line("output tokens", tokens + ")")
+        if let n = r.succeededWithoutToken, n > 0 { line("no token", "\(n) succeeded requests produced no token (no TTFT)") }
         if let g = t.goodput, let f = t.goodputFraction {
             line("goodput", "\(fmt(g)) req/s meeting SLO (\(fmt(f * 100))% of requests)")
         }
@@ -35,12 +38,12 @@ public enum TerminalReport {
             out.append(pad("  \(name)", 20) + (m.percentileValues + [m.min, m.max, m.mean]).map { lpad(fmt(Double($0)), 10) }.joined())
         }
         for name in MetricName.allCases { if let m = s.metrics[name.rawValue] { row(name.rawValue, m) } }
-        row("ttft (cold)", s.coldTTFT)
-        row("ttft (warm)", s.warmTTFT)
+        row("ttft (1st touch)", s.coldTTFT)
+        row("ttft (repeat)", s.warmTTFT)
         let named = s.adapters.filter { !$0.adapter.isEmpty || s.adapters.count > 1 }
         if !named.isEmpty {
             out.append("")
-            out.append(pad("  adapter", 28) + ["reqs", "err", "ttft p50", "ttft p95", "cold ttft", "warm p50", "tpot p50", "e2e p95"].map { lpad($0, 10) }.joined())
+            out.append(pad("  adapter", 28) + ["reqs", "err", "ttft p50", "ttft p95", "1st touch", "repeat p50", "tpot p50", "e2e p95"].map { lpad($0, 10) }.joined())
             let rows = named.sorted { ($0.requests, $1.adapter) > ($1.requests, $0.adapter) }
             for a in rows.prefix(maxAdapterRows) {
                 let name = a.adapter.isEmpty ? "(base model)" : a.adapter

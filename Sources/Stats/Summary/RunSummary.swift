@@ -48,10 +48,13 @@ public struct RunSummary: Codable, Sendable {
         public var errors: [String: Int]
         public var statusCodes: [String: Int]
         public var streamErrorTypes: [String: Int]
+        /// Succeeded requests that produced no token event, so they have no TTFT (nil in summaries that predate it).
+        public var succeededWithoutToken: Int?
 
         enum CodingKeys: String, CodingKey {
             case total, succeeded, failed, dropped, interrupted, errors
             case errorRate = "error_rate", statusCodes = "status_codes", streamErrorTypes = "stream_error_types"
+            case succeededWithoutToken = "succeeded_without_token"
         }
     }
 
@@ -95,6 +98,10 @@ public struct RunSummary: Codable, Sendable {
     public var throughput: Throughput
     public var outputTokens: Int
     public var outputTokensSource: String
+    /// Token events of succeeded requests; fewer than `outputTokens` when the server merged tokens into one event.
+    public var tokenEvents: Int?
+    /// Output tokens per token event over requests the server counted; above 1 when a server falls behind. nil without server counts.
+    public var outputTokensPerEvent: Double?
     /// Per-metric summaries in milliseconds, keyed by metrics.md names.
     public var metrics: [String: MetricSummary]
     public var coldTTFT: MetricSummary
@@ -111,6 +118,7 @@ public struct RunSummary: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schema, run, scenario, slo, requests, throughput, metrics, adapters, aggregate, thresholds
         case outputTokens = "output_tokens", outputTokensSource = "output_tokens_source"
+        case tokenEvents = "token_events", outputTokensPerEvent = "output_tokens_per_event"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
     }
 
@@ -127,7 +135,8 @@ public struct RunSummary: Codable, Sendable {
                             interrupted: a.interrupted,
                             errorRate: completed == 0 ? 0 : Self.round6(Double(a.failed) / Double(completed)),
                             errors: Dictionary(uniqueKeysWithValues: ErrorClass.allCases.map { ($0.rawValue, a.errors[$0.rawValue] ?? 0) }),
-                            statusCodes: a.statusCodes, streamErrorTypes: a.streamErrorTypes)
+                            statusCodes: a.statusCodes, streamErrorTypes: a.streamErrorTypes,
+                            succeededWithoutToken: a.succeededWithoutToken)
         throughput = Throughput(
             requestThroughput: Self.round3(Double(a.succeeded) / window),
             outputTokenThroughput: Self.round3(Double(a.outputTokens) / window),
@@ -137,6 +146,9 @@ public struct RunSummary: Codable, Sendable {
         outputTokens = a.outputTokens
         outputTokensSource = a.succeeded == 0 ? "none" : (a.outputTokensFromServer == a.succeeded ? "server"
                                                          : (a.outputTokensFromServer == 0 ? "events" : "mixed"))
+        tokenEvents = a.tokenEvents
+        outputTokensPerEvent = a.outputTokensFromServer == a.succeeded && a.tokenEvents > 0
+            ? Self.round3(Double(a.outputTokens) / Double(a.tokenEvents)) : nil
         var m: [String: MetricSummary] = [:]
         for name in MetricName.allCases { m[name.rawValue] = (a.metrics[name] ?? TrackedMetric()).summary }
         metrics = m
@@ -160,6 +172,8 @@ public struct RunSummary: Codable, Sendable {
         throughput = try c.decode(Throughput.self, forKey: .throughput)
         outputTokens = try c.decode(Int.self, forKey: .outputTokens)
         outputTokensSource = try c.decode(String.self, forKey: .outputTokensSource)
+        tokenEvents = try c.decodeIfPresent(Int.self, forKey: .tokenEvents)
+        outputTokensPerEvent = try c.decodeIfPresent(Double.self, forKey: .outputTokensPerEvent)
         metrics = try c.decode([String: MetricSummary].self, forKey: .metrics)
         coldTTFT = try c.decode(MetricSummary.self, forKey: .coldTTFT)
         warmTTFT = try c.decode(MetricSummary.self, forKey: .warmTTFT)

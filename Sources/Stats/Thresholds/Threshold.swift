@@ -25,7 +25,7 @@ public struct Threshold: Codable, Sendable, Equatable {
     public static let runMetrics = ["error_rate", "request_throughput", "output_token_throughput", "goodput",
                                     "goodput_fraction", "failed", "dropped", "succeeded"]
     /// Latency metrics (ms) with a statistic.
-    public static let latencyMetrics = ["ttft", "ttft_intended", "tpot", "itl", "e2e", "e2e_intended", "schedule_lag", "cold_ttft", "warm_ttft"]
+    public static let latencyMetrics = ["ttft", "ttft_visible", "ttft_intended", "tpot", "itl", "e2e", "e2e_intended", "schedule_lag", "cold_ttft", "warm_ttft"]
     public static let statistics = ["p50", "p90", "p95", "p99", "p99.9", "min", "max", "mean"]
 
     /// Parses one `"key": "expression"` pair; the error says what was expected.
