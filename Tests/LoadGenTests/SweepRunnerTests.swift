@@ -25,7 +25,7 @@ final class SweepRunnerTests: XCTestCase {
     /// Runs a sweep whose cells hold up to `capacity` concurrency (per adapter count) and records the order cells ran in.
     func sweep(_ args: SweepRequest, capacity: [Int: Int], dir: String, resume: Bool = false,
                abortAt: String? = nil) async throws -> (SweepReport, [String]) {
-        let path = try scenarioFile(#"{"name":"u","target":{"url":"http://127.0.0.1:9"},"concurrency":1,"duration":"1s","slo":{"ttft_ms":100}}"#)
+        let path = try scenarioFile(#"{"name":"u","target":{"url":"http://127.0.0.1:9"},"concurrency":1,"duration":"1s","slo":{"ttft_ms":100},"adapters":{"count":1,"template":"t-{i}"}}"#)
         let check = ScenarioCheck(file: path, environment: [:])
         let checked = try check.check(sweep: .required(args))
         let ran = Ran()

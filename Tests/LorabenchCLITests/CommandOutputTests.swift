@@ -58,7 +58,8 @@ final class CommandOutputTests: XCTestCase {
     func testSweepPrintsThePlanEachCellAndTheTable() async throws {
         let path = try writeTempScenario(Self.small)
         let dir = SimHarness.tempDir()
-        let r = await lorabench(["sweep", path, "--adapters", "0,2", "--concurrency", "2", "--cell-duration", "500ms", "--out", dir])
+        let r = await lorabench(["sweep", path, "--adapters", "0,2", "--concurrency", "2", "--cell-duration", "500ms", "--out", dir,
+                                 "--set", #"adapters=["org/a","org/b","org/c"]"#])
         XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
         XCTAssertTrue(r.err.hasPrefix("sweep out: 2 cells (adapters 0,2 × concurrency 2), 500ms each, into \(dir)\n"), r.err)
         XCTAssertTrue(r.err.contains("\n  a0-c2: ttft p50 ") && r.err.contains("\n  a2-c2: ttft p50 "), r.err)
@@ -80,7 +81,7 @@ final class CommandOutputTests: XCTestCase {
             signals.interrupt()
         }
         let r = await lorabench(["sweep", path, "--adapters", "0,1,2", "--concurrency", "2", "--cell-duration", "3s", "--out", dir,
-                                 "--set", "graceful_stop=1s"], signals: signals)
+                                 "--set", "graceful_stop=1s", "--set", #"adapters={"count":1,"template":"org/a-{i}"}"#], signals: signals)
         _ = try? await stopper.value
         XCTAssertEqual(r.code, LorabenchExit.aborted, r.err)
         XCTAssertTrue(r.err.contains("\nstopping: in-flight requests get 1s to finish"), r.err)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoadGen
 import LorabenchCLI
 import XCTest
 
@@ -76,6 +77,29 @@ final class ValidateAgreementTests: XCTestCase {
         XCTAssertEqual(v.err, s.err)
         XCTAssertTrue(v.err.contains("sweep.concurrency: values must be at least 1"), v.err)
         XCTAssertTrue(v.err.contains("sweep.template: expected a \"{i}\" placeholder"), v.err)
+    }
+
+    func testSweepUsesTheScenariosOwnAdapterIdsAndRefusesMoreThanItNames() async throws {
+        let path = try writeTempScenario("""
+        {"target":{"url":"http://127.0.0.1:9"},"concurrency":1,"duration":"1s","adapters":["a1","a2","a3","a4"],"sweep":{"adapters":[1,5],"concurrency":[1]}}
+        """)
+        let expected = "  - sweep.adapters: 5 adapters asked for, but the scenario names 4 (a1, a2, a3, a4); give a \"template\" to sweep further\n"
+        let v = await lorabench(["validate", path])
+        XCTAssertEqual(v.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(v.err.hasSuffix(expected), v.err)
+        let s = await lorabench(["sweep", path])
+        XCTAssertEqual(s.err, v.err, "sweep refuses what validate reports")
+        let cli = await lorabench(["sweep", path, "--adapters", "6"])
+        XCTAssertTrue(cli.err.contains("  - --adapters: 6 adapters asked for, but the scenario names 4"), cli.err)
+
+        let check = ScenarioCheck(file: path, environment: [:])
+        let sweep = try XCTUnwrap(try check.check(sweep: .required(SweepRequest(adapters: [0, 1, 4], concurrency: [2]))).sweep)
+        XCTAssertEqual(sweep.cells.map { $0.scenario.adapters.ids }, [[], ["a1"], ["a1", "a2", "a3", "a4"]], "the first N of the scenario's ids")
+        let none = try writeTempScenario(#"{"target":{"url":"http://127.0.0.1:9"},"concurrency":1,"duration":"1s"}"#)
+        let noIds = await lorabench(["sweep", none, "--adapters", "0,2", "--concurrency", "1"])
+        XCTAssertTrue(noIds.err.contains("--adapters: the scenario names no adapters to sweep over"), noIds.err)
+        let withTemplate = await lorabench(["validate", none, "--set", #"sweep={"adapters":[0,2],"concurrency":[1],"template":"org/x-{i}"}"#])
+        XCTAssertEqual(withTemplate.code, LorabenchExit.ok, withTemplate.err)
     }
 
     func testSimulatorSettingsAndFieldsAreReportedTogether() async throws {

@@ -25,12 +25,19 @@ public struct SweepPlan: Sendable {
     public var rates: [Double]
     /// Measured window of each cell; the base scenario's length when not given.
     public var duration: Duration
-    public var template: String
+    /// Where a cell's adapter ids come from: the first N of the scenario's own list, or a template.
+    public var adapterSource: AdapterSource
     public var untilSLO: Bool
     /// Fraction of requests that must meet the SLOs for a load level to count as sustained.
     public var sloFraction: Double
 
     public var loadAxis: String { rates.isEmpty ? "concurrency" : "rate" }
+
+    /// A sweep uses the adapters the scenario names (a server knows those ids); a template only when one is given.
+    public enum AdapterSource: Sendable, Equatable {
+        case ids([String])
+        case template(String)
+    }
 
     /// The grid in run order: adapter counts outer, load inner (ascending, as `--until-slo` needs).
     public var cells: [Cell] {
@@ -52,21 +59,38 @@ public struct SweepPlan: Sendable {
             return a.enumerated().compactMap { r.number($1, "sweep.\(key)[\($0)]", range: 0...1_000_000, integer: true).map { Int($0) } }
         }
         let fileRates = block["rate"]?.arrayValue?.enumerated().compactMap { r.number($1, "sweep.rate[\($0)]", range: 0.001...1_000_000) }
-        var template = r.string(block, "template", "sweep") ?? "adapter-{i}"
-        if case .object(let a)? = document.objectValue?["adapters"], case .string(let t)? = a["template"] { template = r.string(block, "template", "sweep") ?? t }
+        let fileTemplate: String? = {
+            if case .object(let a)? = document.objectValue?["adapters"], case .string(let t)? = a["template"] { return t }
+            return nil
+        }()
+        let source: AdapterSource
+        if let t = r.string(block, "template", "sweep") ?? fileTemplate {
+            source = .template(t)
+        } else {
+            source = .ids(base.adapters.ids)
+        }
         let plan = SweepPlan(
             adapterCounts: adapters ?? ints("adapters") ?? [base.adapters.ids.count],
             concurrency: concurrency ?? ints("concurrency") ?? [],
             rates: rates ?? fileRates ?? [],
             duration: duration ?? r.duration(block, "duration", "sweep", allowZero: false) ?? base.load.duration,
-            template: template,
+            adapterSource: source,
             untilSLO: untilSLO || (r.bool(block, "until_slo", "sweep") ?? false),
             sloFraction: sloFraction ?? r.number(block, "slo_fraction", "sweep", range: 0.01...1) ?? 0.95)
         if plan.concurrency.isEmpty && plan.rates.isEmpty { r.fail("sweep", "give --concurrency or --rate values (or sweep.concurrency / sweep.rate)") }
         if !plan.concurrency.isEmpty && !plan.rates.isEmpty { r.fail("sweep", "sweep either concurrency or rate, not both") }
         if plan.concurrency.contains(0) { r.fail("sweep.concurrency", "values must be at least 1") }
         if plan.untilSLO && base.slo.isEmpty { r.fail("slo", "--until-slo needs the scenario to set \"slo\"") }
-        if !plan.template.contains("{i}") { r.fail("sweep.template", "expected a \"{i}\" placeholder") }
+        switch source {
+        case .template(let t):
+            if !t.contains("{i}") { r.fail("sweep.template", "expected a \"{i}\" placeholder") }
+        case .ids(let ids):
+            if let most = plan.adapterCounts.max(), most > ids.count {
+                r.fail(adapters == nil ? "sweep.adapters" : "--adapters",
+                       ids.isEmpty ? "the scenario names no adapters to sweep over; list them in \"adapters\" or give a \"template\" (sweep.template or adapters.template)"
+                                   : "\(most) adapters asked for, but the scenario names \(ids.count) (\(ids.prefix(4).joined(separator: ", "))\(ids.count > 4 ? ", …" : "")); give a \"template\" to sweep further")
+            }
+        }
         guard r.issues.isEmpty else { throw ScenarioError(file: file, issues: r.issues) }
         return plan
     }
@@ -78,15 +102,16 @@ public struct SweepPlan: Sendable {
         if let name = o["name"]?.stringValue { o["name"] = .string("\(name)-\(cell.id)") } else { o["name"] = .string(cell.id) }
         if cell.adapters == 0 {
             o["adapters"] = nil
-        } else if case .object(var a)? = o["adapters"] {
-            a["ids"] = nil
+        } else {
+            var a: [String: JSONValue] = o["adapters"]?.objectValue ?? [:]
+            a["ids"] = nil; a["count"] = nil; a["template"] = nil
             a["weights"] = nil
             if case .string("weights")? = a["distribution"] { a["distribution"] = nil }
-            a["count"] = .int(Int64(cell.adapters))
-            a["template"] = .string(template)
+            switch adapterSource {
+            case .ids(let ids): a["ids"] = .array(ids.prefix(cell.adapters).map { .string($0) })
+            case .template(let t): a["count"] = .int(Int64(cell.adapters)); a["template"] = .string(t)
+            }
             o["adapters"] = .object(a)
-        } else {
-            o["adapters"] = .object(["count": .int(Int64(cell.adapters)), "template": .string(template)])
         }
         for k in ["stages", "start_vus", "rate", "start_rate", "executor", "concurrency", "vus"] { o[k] = nil }
         o["duration"] = .string(DurationText.format(duration))
