@@ -30,20 +30,20 @@ final class ManualWakes: WakeScheduling {
 
 /// Records what the executor sends; requests end when the test says.
 final class RecordingSender: RequestSending {
-    struct Sent { var vu: Int; var intended: UInt64; var stage: Int; var done: () -> Void }
+    struct Sent { var vu: Int; var intended: UInt64; var stage: Int; var done: (Bool) -> Void }
     var sent: [Sent] = []
     var open: [Int] = []  // indices into `sent` still in flight
     var inFlight: Int { open.count }
 
-    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping () -> Void) {
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (Bool) -> Void) {
         open.append(sent.count)
         sent.append(Sent(vu: vu, intended: intendedMicros, stage: stage, done: done))
     }
 
-    /// Ends the oldest request still in flight.
-    func completeOldest() {
+    /// Ends the oldest request still in flight, as a success or a failure.
+    func completeOldest(failed: Bool = false) {
         let i = open.removeFirst()
-        sent[i].done()
+        sent[i].done(failed)
     }
 
     func completeAll() { while !open.isEmpty { completeOldest() } }
@@ -76,6 +76,23 @@ final class ExecutorTests: XCTestCase {
         XCTAssertTrue(finished)
         XCTAssertEqual(sender.sent.count, 3, "nothing sent after the end")
         XCTAssertEqual(wakes.pending, 0, "stopping cancelled the executor's own wake-ups")
+    }
+
+    func testAFailedRequestWithoutThinkTimeWaitsTheBackOff() {
+        let clock = ManualClock(startMicros: t0), wakes = ManualWakes(clock: clock), sender = RecordingSender()
+        let ex = VUExecutor(sender: sender, wakes: wakes, clock: clock, load: .constantVUs(vus: 1, duration: .seconds(1)),
+                            thinkTime: .zero, failureBackoff: .milliseconds(100))
+        ex.start(at: t0) {}
+        wakes.advance(to: t0 + 10_000)
+        sender.completeOldest(failed: false)
+        XCTAssertEqual(sender.sent.map(\.intended), [t0, t0 + 10_000], "a success is followed at once")
+        wakes.advance(to: t0 + 20_000)
+        sender.completeOldest(failed: true)
+        XCTAssertEqual(sender.sent.count, 2, "a failure is not retried at once")
+        wakes.advance(to: t0 + 119_999)
+        XCTAssertEqual(sender.sent.count, 2)
+        wakes.advance(to: t0 + 120_000)
+        XCTAssertEqual(sender.sent.last?.intended, t0 + 120_000, "sent again after the 100 ms back-off")
     }
 
     func testRampingVUsStartOnTheTickAndLabelStages() {

@@ -155,7 +155,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 let ex: Executor
                 switch scenario.load {
                 case .constantVUs, .rampingVUs:
-                    ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime)
+                    ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime,
+                                    failureBackoff: scenario.failureBackoff)
                 case .constantArrivalRate, .rampingArrivalRate:
                     ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
                                          maxQueue: scenario.maxQueue, seed: scenario.seed)

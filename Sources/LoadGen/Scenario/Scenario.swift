@@ -109,6 +109,9 @@ public struct Scenario: Sendable {
     /// 0 drops at once, as k6 does. Waiting shows up in `ttft_intended` and `schedule_lag`, not in `ttft`.
     public var maxQueue: Int
     public var thinkTime: Duration
+    /// Closed models: the pause after a failed request when there is no think time, so a broken route does not
+    /// become a flood of instant retries; zero turns it off.
+    public var failureBackoff: Duration
     public var requestTimeout: Duration
     public var streamIdleTimeout: Duration
     public var gracefulStop: Duration

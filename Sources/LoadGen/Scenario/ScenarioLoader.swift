@@ -9,7 +9,7 @@ public enum ScenarioLoader {
     static let topKeys = [
         "name", "description", "target", "executor", "concurrency", "vus", "duration", "stages", "start_vus",
         "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "max_queue", "arrival", "burstiness",
-        "think_time", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
+        "think_time", "failure_backoff", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
         "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
     ]
 
@@ -103,6 +103,7 @@ public enum ScenarioLoader {
         if maxQueue > 0, case .some(.constantVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
         if maxQueue > 0, case .some(.rampingVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
         let think = r.duration(top, "think_time", "") ?? .zero
+        let backoff = r.duration(top, "failure_backoff", "") ?? .milliseconds(100)
         let timeout = r.duration(top, "request_timeout", "", allowZero: false) ?? .seconds(120)
         let idle = r.duration(top, "stream_idle_timeout", "", allowZero: false) ?? .seconds(60)
         let grace = r.duration(top, "graceful_stop", "") ?? .seconds(10)
@@ -137,7 +138,7 @@ public enum ScenarioLoader {
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(
-            name: name, target: target, load: load, arrival: arrival, maxQueue: maxQueue, thinkTime: think, requestTimeout: timeout,
+            name: name, target: target, load: load, arrival: arrival, maxQueue: maxQueue, thinkTime: think, failureBackoff: backoff, requestTimeout: timeout,
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
             parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))

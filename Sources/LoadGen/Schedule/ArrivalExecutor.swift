@@ -62,7 +62,7 @@ final class ArrivalExecutor: Executor {
     }
 
     private func send(slot: Int, intended: UInt64) {
-        sender.send(vu: slot, intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros)) { [unowned self] in
+        sender.send(vu: slot, intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1

@@ -17,8 +17,8 @@ protocol Executor: AnyObject {
 /// What an executor asks of the transport side: start one request now, and how many are in flight.
 /// `LoadDriver` is the real one; tests pass a recorder that completes requests when they say.
 protocol RequestSending: AnyObject {
-    /// Sends the run's next request for `vu`; `done` runs once it has ended and been recorded.
-    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping () -> Void)
+    /// Sends the run's next request for `vu`; `done` runs once it has ended and been recorded, saying whether it failed.
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (_ failed: Bool) -> Void)
     var inFlight: Int { get }
 }
 

@@ -10,6 +10,7 @@ final class VUExecutor: Executor {
     private let clock: RunClock
     private let schedule: StageSchedule
     private let thinkMicros: UInt64
+    private let backoffMicros: UInt64
     private var startMicros: UInt64 = 0
     private var running: [Bool]
     private var wanted = 0
@@ -19,7 +20,8 @@ final class VUExecutor: Executor {
     let dropped = 0
 
     /// `wakes` must belong to this executor alone: stopping cancels all of its wake-ups.
-    init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, thinkTime: Duration) {
+    init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, thinkTime: Duration,
+         failureBackoff: Duration = .zero) {
         self.sender = sender
         self.wakes = wakes
         self.clock = clock
@@ -29,6 +31,7 @@ final class VUExecutor: Executor {
         default: preconditionFailure("VUExecutor runs closed-model loads only")
         }
         thinkMicros = UInt64(thinkTime.microseconds)
+        backoffMicros = UInt64(failureBackoff.microseconds)
         running = Array(repeating: false, count: max(1, load.maxInFlight))
     }
 
@@ -59,12 +62,14 @@ final class VUExecutor: Executor {
             checkFinished()
             return
         }
-        sender.send(vu: vu, intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] in
+        sender.send(vu: vu, intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] failed in
             let now = self.clock.nowMicros()
-            if self.thinkMicros == 0 || !self.issuing {
+            // Think time follows every request; a failure with no think time still waits the back-off.
+            let pause = self.thinkMicros > 0 ? self.thinkMicros : (failed ? self.backoffMicros : 0)
+            if pause == 0 || !self.issuing {
                 self.iterate(vu, intended: now)
             } else {
-                let at = now + self.thinkMicros
+                let at = now + pause
                 self.wakes.schedule(at: at) { [unowned self] in self.iterate(vu, intended: at) }
             }
         }

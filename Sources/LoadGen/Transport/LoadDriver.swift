@@ -27,7 +27,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     var inFlight: Int { multi.activeCount }
 
     /// Sends the run's next request on behalf of `vu`; `done` runs when it has ended and been recorded.
-    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping () -> Void) {
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (_ failed: Bool) -> Void) {
         let sequence = nextSequence
         nextSequence += 1
         let request = factory.make(sequence: sequence)
@@ -35,7 +35,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
-            done()
+            done(record.errorClass != nil)
         })
     }
 
