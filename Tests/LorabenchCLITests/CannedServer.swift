@@ -6,6 +6,10 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
     let port: Int
     private let fd: Int32
     private var stopped = false
+    private let headsLock = NSLock()
+    private var receivedHeads: [String] = []
+    /// Every request head received so far (lowercased), in arrival order.
+    var heads: [String] { headsLock.withLock { receivedHeads } }
 
     /// `response` nil means: read the request and never answer (slow headers).
     /// `trickle`: after the response, keep the connection open this long, writing a keep-alive comment every 50 ms.
@@ -46,6 +50,10 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                                 .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
                             if got.count - end - 4 >= length { break }
                         }
+                    }
+                    if let end = CannedServer.headEnd(got) {
+                        let head = String(decoding: got[..<end], as: UTF8.self).lowercased()
+                        self.headsLock.withLock { self.receivedHeads.append(head) }
                     }
                     guard let response else { sleep(30); close(c); return }
                     if delay > 0 { Thread.sleep(forTimeInterval: delay) }

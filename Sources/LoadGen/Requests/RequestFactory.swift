@@ -9,6 +9,8 @@ public struct PreparedRequest: Sendable {
     public var adapter: String
     public var inputWords: Int
     public var maxNewTokens: Int
+    /// Sent as `x-request-id` (`<run id>-<sequence>`) so the server's logs can be joined with requests.csv.
+    public var clientRequestId: String?
 }
 
 /// Builds request `n` of a run from the scenario and the seed alone, so the same seed gives the same requests

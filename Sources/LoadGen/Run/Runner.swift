@@ -11,6 +11,8 @@ public struct RunOptions: Sendable {
     public var collectors: [RunCollector] = []
     /// The bearer token, read by the caller from the scenario's `auth_env`; never written anywhere.
     public var bearerToken: String?
+    /// Prefix of every request's `x-request-id`; a fresh one per run when nil.
+    public var runId: String?
     /// The lorabench version written into summary.json.
     public var version: String = "0.0.0"
     /// Where progress messages (health wait, warm-up failures) go; silent by default.
@@ -118,18 +120,21 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         if isStopping { throw RunError.interruptedBeforeStart }
 
         let factory = RequestFactory(scenario: scenario, baseURL: baseURL)
+        let runId = options.runId ?? Self.newRunId()
         let recorderBox = RecorderBox()
         queue.sync {
             let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
             wakes = WakeQueue(queue: queue, clock: clock)
-            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock) { [statsQueue] record in
+            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId) { [statsQueue] record in
                 statsQueue.async { recorderBox.recorder?.add(record) }
             }
         }
 
+        var warmup: RunSummary.Warmup?
         if scenario.health.warmup {
             let warm = await warmUp(factory)
+            warmup = RunSummary.Warmup(warm)
             if let e = warm.errorClass {
                 options.log("warm-up request failed (\(e.rawValue): \(warm.errorMessage ?? "")); measuring anyway")
             }
@@ -189,11 +194,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let window = Double(end - start) / 1_000_000
-        let runInfo = RunSummary.Run(
+        var runInfo = RunSummary.Run(
             scenarioName: scenario.name, executor: scenario.load.executorName, target: baseURL, api: scenario.target.api.rawValue,
             lorabenchVersion: options.version, host: Self.hostDescription(), startedAt: iso.string(from: startedAt),
             endedAt: iso.string(from: startedAt.addingTimeInterval(window)), windowSeconds: (window * 1000).rounded() / 1000,
             interrupted: isStopping, requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
+        runInfo.runId = runId
+        runInfo.warmup = warmup
         let summary: RunSummary = try statsQueue.sync {
             do {
                 return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, thresholds: scenario.thresholds,
@@ -266,6 +273,11 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 do { try body(); c.resume() } catch { c.resume(throwing: error) }
             }
         }
+    }
+
+    /// A short id unique enough to find one run's requests in a server's logs.
+    static func newRunId() -> String {
+        "lb-" + String(UInt32.random(in: 0...UInt32.max), radix: 16, uppercase: false)
     }
 
     static func hostDescription() -> String {

@@ -15,6 +15,7 @@ public struct RecordBuilder: Sendable {
                                intendedMicros: intendedMicros, sentMicros: intendedMicros, endMicros: intendedMicros,
                                inputWords: request.inputWords, maxNewTokens: request.maxNewTokens, status: 0)
         record.stage = stage
+        record.clientRequestId = request.clientRequestId
     }
 
     /// True once the stream's final event was seen: later transport errors do not fail the request.

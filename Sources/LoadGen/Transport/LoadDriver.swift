@@ -8,6 +8,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     let factory: RequestFactory
     let settings: TransferSettings
     let clock: RunClock
+    /// Prefix of every request's `x-request-id`.
+    let runId: String
     let onRecord: (RequestRecord) -> Void
     private var nextSequence = 0
     private var touched: Set<String> = []
@@ -15,8 +17,9 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     private var cuttingOff = false
     private(set) var interrupted = 0
 
-    init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock,
+    init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock, runId: String,
          onRecord: @escaping (RequestRecord) -> Void) {
+        self.runId = runId
         self.multi = multi
         self.factory = factory
         self.settings = settings
@@ -30,7 +33,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (_ failed: Bool) -> Void) {
         let sequence = nextSequence
         nextSequence += 1
-        let request = factory.make(sequence: sequence)
+        var request = factory.make(sequence: sequence)
+        request.clientRequestId = "\(runId)-\(sequence)"
         let cold = touched.insert(request.adapter).inserted
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
@@ -41,6 +45,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
 
     /// Sends an unmeasured request (the warm-up); its adapter counts as touched.
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
+        var request = request
+        request.clientRequestId = "\(runId)-warmup"
         touched.insert(request.adapter)
         let now = clock.nowMicros()
         let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now)

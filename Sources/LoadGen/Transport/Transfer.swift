@@ -6,6 +6,10 @@ import Stats
 /// Threading: created before the run and only read afterwards, from the transport queue.
 final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable after init; the slist is only read by curl.
     let headers: UnsafeMutablePointer<curl_slist>?
+    /// The lines of `headers`, for a request that adds its own `x-request-id` to them.
+    let headerLines: [String]
+    /// The scenario sets `x-request-id` itself: lorabench then sends none of its own.
+    let scenarioSetsRequestId: Bool
     /// The run's API, chosen once so the per-event path does not switch on it.
     let dialect: any APIDialect
     let requestTimeoutMs: Int
@@ -21,6 +25,8 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
         lines += scenario.target.headers.map { "\($0.name): \($0.value)" }
         for l in lines { list = curl_slist_append(list, l) }
         headers = list
+        headerLines = lines
+        scenarioSetsRequestId = scenario.target.headers.contains { $0.name.lowercased() == "x-request-id" }
         dialect = scenario.target.api.dialect
         requestTimeoutMs = Int(scenario.requestTimeout.microseconds / 1000)
         idleTimeoutMicros = UInt64(scenario.streamIdleTimeout.microseconds)
@@ -55,6 +61,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         return p
     }()
     private var headersDone = false
+    /// The shared header lines plus this request's `x-request-id`; freed with the transfer.
+    private var ownHeaders: UnsafeMutablePointer<curl_slist>?
 
     init(request: PreparedRequest, settings: TransferSettings, builder: RecordBuilder, onComplete: @escaping (RequestRecord) -> Void) {
         self.request = request
@@ -64,13 +72,24 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         decoder = SSEDecoder(maxEventBytes: settings.maxEventBytes)
     }
 
-    deinit { errorBuffer.deallocate() }
+    deinit {
+        errorBuffer.deallocate()
+        curl_slist_free_all(ownHeaders)
+    }
 
     func configure(easy h: UnsafeMutableRawPointer, multi: CurlMulti) {
         easy = h
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_easy_setopt_string(h, CURLOPT_URL, request.url)
-        lb_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, settings.headers)
+        if let id = request.clientRequestId, !settings.scenarioSetsRequestId {
+            if ownHeaders == nil {
+                for l in settings.headerLines { ownHeaders = curl_slist_append(ownHeaders, l) }
+                ownHeaders = curl_slist_append(ownHeaders, "x-request-id: \(id)")
+            }
+            lb_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, ownHeaders)
+        } else {
+            lb_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, settings.headers)
+        }
         lb_curl_easy_setopt_long(h, CURLOPT_POSTFIELDSIZE, request.body.count)
         request.body.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { lb_curl_easy_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }

@@ -56,6 +56,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var errorMessage: String?
     /// The server's `x-request-id`, when it sent one.
     public var requestId: String?
+    /// The `x-request-id` lorabench sent (`<run id>-<sequence>`), to join with the server's logs.
+    public var clientRequestId: String?
     /// Time spent opening a new connection (TCP, TLS) within the request; 0 when a kept-alive one was reused.
     public var connectMicros: UInt64 = 0
 

@@ -20,6 +20,10 @@ public struct RunSummary: Codable, Sendable {
         public var requestedRate: Double?
         /// Length of the schedule (the achieved rate of an open model is requests sent over this).
         public var scheduledSeconds: Double?
+        /// Prefix of every request's `x-request-id` (`<run id>-<sequence>`; the warm-up is `<run id>-warmup`).
+        public var runId: String?
+        /// The unmeasured warm-up request, so a server's counters can be reconciled with the results.
+        public var warmup: Warmup?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
@@ -34,7 +38,32 @@ public struct RunSummary: Codable, Sendable {
             case executor, target, api, host, interrupted
             case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
-            case scheduledSeconds = "scheduled_seconds"
+            case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup
+        }
+    }
+
+    /// What the warm-up request (sent before the window, never measured) did.
+    public struct Warmup: Codable, Sendable, Equatable {
+        public var requestId: String?
+        public var status: Int
+        public var errorClass: String?
+        public var errorMessage: String?
+        public var outputTokens: Int
+        public var inputTokens: Int?
+
+        public init(_ r: RequestRecord) {
+            requestId = r.clientRequestId
+            status = r.status
+            errorClass = r.errorClass?.rawValue
+            errorMessage = r.errorMessage
+            outputTokens = r.outputTokens
+            inputTokens = r.inputTokens
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case status
+            case requestId = "request_id", errorClass = "error_class", errorMessage = "error_message"
+            case outputTokens = "output_tokens", inputTokens = "input_tokens"
         }
     }
 
