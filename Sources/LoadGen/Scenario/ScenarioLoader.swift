@@ -277,7 +277,10 @@ public enum ScenarioLoader {
             if let d, let t { out.append(Scenario.Stage(duration: d, target: t)) }
         }
         guard out.count == arr.count else { return nil }
-        if out.reduce(Duration.zero, { $0 + $1.duration }) <= .zero { r.fail("stages", "total duration must be above zero"); return nil }
+        let total = out.reduce(Duration.zero, { $0 + $1.duration })
+        if total <= .zero { r.fail("stages", "total duration must be above zero"); return nil }
+        // The same bound as one duration: schedules are added up in microseconds.
+        if total >= .seconds(1_000_000_000) { r.fail("stages", "total duration must be under 1e9 s, got \(Int64(total.components.seconds)) s"); return nil }
         return out
     }
 
