@@ -2,10 +2,15 @@ import Foundation
 
 /// A purpose-built misbehaving HTTP server for fault tests: answers every request on 127.0.0.1 with the same
 /// canned bytes (optionally after a delay, optionally never), on a thread of its own.
-final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is only a shutdown flag read by the accept thread.
+final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is only a shutdown flag read by the accept thread; `heads` is guarded by `lock`.
     let port: Int
     private let fd: Int32
     private var stopped = false
+    private let lock = NSLock()
+    private var heads: [String] = []
+
+    /// The head (request line and headers) of every request read so far, in arrival order.
+    var requests: [String] { lock.withLock { heads } }
 
     /// `response` nil means: read the request and never answer (slow headers).
     /// `trickle`: after the response, keep the connection open this long, writing a keep-alive comment every 50 ms.
@@ -41,10 +46,11 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                         if n <= 0 { close(c); return }
                         got += buf[0..<n]
                         if let end = CannedServer.headEnd(got) {
-                            let head = String(decoding: got[..<end], as: UTF8.self).lowercased()
+                            let raw = String(decoding: got[..<end], as: UTF8.self)
+                            let head = raw.lowercased()
                             let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
                                 .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
-                            if got.count - end - 4 >= length { break }
+                            if got.count - end - 4 >= length { self.lock.withLock { self.heads.append(raw) }; break }
                         }
                     }
                     guard let response else { sleep(30); close(c); return }

@@ -12,9 +12,9 @@ final class HostileInputTests: XCTestCase {
         Array(#"data: {"token":{"id":2,"text":" b","logprob":0,"special":false},"generated_text":" a b","details":{"finish_reason":"length","prompt_tokens":\#(prompt),"generated_tokens":\#(generated)}}"#.utf8) + [10, 10]
     }
 
-    func scenarioFile(_ url: String, _ extra: String = "") throws -> String {
+    func scenarioFile(_ url: String, _ extra: String = "", target: String = "") throws -> String {
         try writeTempScenario("""
-        {"name":"hostile","target":{"url":"\(url)"},"concurrency":2,"duration":"600ms","health":false,
+        {"name":"hostile","target":{"url":"\(url)"\(target)},"concurrency":2,"duration":"600ms","health":false,
          "think_time":"50ms","graceful_stop":"2s","stream_idle_timeout":"2s"\(extra)}
         """)
     }
@@ -55,5 +55,73 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
         XCTAssertTrue(r.err.contains("stages: total duration must be under 1e9 s"), r.err)
         XCTAssertEqual(Duration.seconds(Int64.max / 2).microseconds, .max, "held, not trapped")
+    }
+
+    // Item 9: malformed URLs are refused at validation; a URL curl rejects at once no longer recurses into a segfault.
+    func testMalformedURLsAreRefusedAndImmediateFailuresDoNotRecurse() async throws {
+        for url in ["http://127.0.0.1:99999", "http://[::1", "http://a b/", "http://:80", "http://h:x/"] {
+            let r = await lorabench(["validate", try scenarioFile(url)])
+            XCTAssertEqual(r.code, LorabenchExit.invalidConfig, url)
+            XCTAssertTrue(r.err.contains("target.url: "), r.err)
+        }
+        // Straight to the runner, past validation: every request fails inside curl_multi_add_handle's first kick.
+        let doc: JSONValue = .object(["name": .string("bad"), "target": .object(["url": .string("http://127.0.0.1:9")]),
+                                      "concurrency": .int(4), "duration": .string("300ms"), "health": .bool(false),
+                                      "think_time": .int(0)])
+        let s = try ScenarioLoader.load(document: doc, file: "bad.json", environment: [:])
+        var o = RunOptions()
+        o.outDir = SimHarness.tempDir()
+        let out = try await Runner(scenario: s, baseURL: "http://127.0.0.1:99999", options: o).run()
+        XCTAssertEqual(out.summary.requests.succeeded, 0)
+        XCTAssertGreaterThan(out.summary.requests.failed, 4, "the VUs kept sending; the run ended on schedule")
+        XCTAssertEqual(out.summary.requests.errors["connect"], out.summary.requests.failed)
+    }
+
+    // Item 18: credentials in the URL never reach the terminal or a file; the query stays a query on every path.
+    func testCredentialsInTheURLAreRedactedAndTheQueryStaysAfterThePath() async throws {
+        let secret = "TOK\(UUID().uuidString.prefix(8))"
+        let server = try CannedServer(response: CannedServer.sse(token + final()))
+        defer { server.stop() }
+        let url = "http://user:\(secret)@127.0.0.1:\(server.port)/?key=\(secret)&plain"
+        let path = try writeTempScenario("""
+        {"name":"secret","target":{"url":"\(url)","headers":{"X-Auth-Token":"\(secret)","My-Session-Id":"\(secret)",
+         "Proxy-Authorization":"\(secret)","X-Trace":"visible"}},"concurrency":1,"duration":"300ms",
+         "health":{"interval":"50ms","timeout":"3s"}}
+        """)
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--out", out])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        XCTAssertFalse(r.out.contains(secret), r.out)
+        XCTAssertFalse(r.err.contains(secret), r.err)
+        XCTAssertTrue(r.err.contains("http://***@127.0.0.1:\(server.port)/health?key=***&***"), r.err)
+        let lines = server.requests.map { $0.components(separatedBy: "\r\n")[0] }
+        XCTAssertTrue(lines.contains("GET /health?key=\(secret)&plain HTTP/1.1"), "\(lines)")
+        XCTAssertTrue(lines.contains("POST /generate_stream?key=\(secret)&plain HTTP/1.1"), "\(lines)")
+        for f in try FileManager.default.contentsOfDirectory(atPath: out) {
+            let text = try String(contentsOfFile: out + "/" + f, encoding: .utf8)
+            XCTAssertFalse(text.contains(secret), "\(f) holds the secret")
+            let mode = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: out + "/" + f)[.posixPermissions] as? Int)
+            XCTAssertEqual(mode, 0o640, f)
+        }
+        let summary = try ResultFiles.summary(at: out)
+        XCTAssertEqual(summary.run.target, "http://***@127.0.0.1:\(server.port)?key=***&***")
+        let headers = summary.scenario.objectValue?["target"]?.objectValue?["headers"]?.objectValue
+        XCTAssertEqual(headers?["X-Trace"], .string("visible"))
+        XCTAssertEqual(headers?["My-Session-Id"], .string("[redacted]"))
+    }
+
+    // Item 19: CR or LF in a header value (written or from ${VAR}) would inject headers; refused at validation.
+    func testHeaderValuesWithLineBreaksAreRefused() async throws {
+        let written = try scenarioFile("http://127.0.0.1:9", target: #","headers":{"X-A":"a\r\nX-Evil: 1"}"#)
+        let r = await lorabench(["validate", written])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(r.err.contains("target.headers.X-A: the value (after ${…} expansion) holds a CR, LF"), r.err)
+        let fromEnv = try scenarioFile("http://127.0.0.1:9", target: #","headers":{"X-B":"${LB_H}"}"#)
+        let e = await lorabench(["validate", fromEnv], environment: ["LB_H": "ok\nX-Evil: 1"])
+        XCTAssertEqual(e.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(e.err.contains("target.headers.X-B"), e.err)
+        let badName = try scenarioFile("http://127.0.0.1:9", target: #","headers":{"X\u0000A":"v"}"#)
+        let n = await lorabench(["validate", badName])
+        XCTAssertEqual(n.code, LorabenchExit.invalidConfig)
     }
 }

@@ -16,6 +16,10 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     private var transfers: [ObjectIdentifier: Transfer] = [:]
     private var sweep: DispatchSourceTimer?
     private var freeHandles: [UnsafeMutableRawPointer] = []
+    /// Set while curl's events are handled: a completion that starts the next request (think time 0) must not
+    /// kick curl again from inside, or requests that fail at once recurse until the stack overflows.
+    private var handlingEvents = false
+    private var kickQueued = false
 
     /// Sources of one socket; the fd is closed only after every source of it has been cancelled,
     /// so libdispatch never watches a reused descriptor number.
@@ -65,8 +69,17 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         t.sent(at: MonotonicClock.nowMicros())
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
-        // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events.
-        socketAction(lb_curl_socket_timeout(), 0)
+        // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events;
+        // from inside a completion, on the next turn of the queue (so timers and stop requests get theirs).
+        if !handlingEvents {
+            socketAction(lb_curl_socket_timeout(), 0)
+        } else if !kickQueued {
+            kickQueued = true
+            queue.async { [self] in
+                kickQueued = false
+                socketAction(lb_curl_socket_timeout(), 0)
+            }
+        }
     }
 
     /// Ends a transfer now with the given failure (idle timeout, shutdown).
@@ -166,6 +179,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
         guard !closed else { return }
+        let outer = !handlingEvents
+        handlingEvents = true
+        defer { if outer { handlingEvents = false } }
         var running: Int32 = 0
         curl_multi_socket_action(multi, fd, mask, &running)
         drainMessages()
@@ -193,6 +209,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         let record = t.complete(code: code, status: status, connectMicros: UInt64(max(0, connect)), at: MonotonicClock.nowMicros())
         curl_easy_reset(easy)
         if freeHandles.count < 4096 { freeHandles.append(easy) } else { curl_easy_cleanup(easy) }
+        let outer = !handlingEvents
+        handlingEvents = true
+        defer { if outer { handlingEvents = false } }
         t.onComplete(record)
     }
 

@@ -169,7 +169,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                 let buffered = String(cString: errorBuffer)
                 let detail = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
                 switch code {
-                case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+                case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_URL_MALFORMAT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
                      CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
                     builder.fail(.connect, message: detail, at: now)
                 case CURLE_OPERATION_TIMEDOUT:
