@@ -124,4 +124,26 @@ final class HostileInputTests: XCTestCase {
         let n = await lorabench(["validate", badName])
         XCTAssertEqual(n.code, LorabenchExit.invalidConfig)
     }
+
+    // Item 1: libcurl re-sends a POST when a reused connection dies unanswered; every attempt the server saw is a
+    // request in the results (the dead one as `incomplete`).
+    func testHiddenCurlRetriesAreRequestsInTheResults() async throws {
+        for reset in [false, true] {
+            let server = try KeepAliveServer(response: KeepAliveServer.sse(token + final()), reset: reset)
+            let out = SimHarness.tempDir()
+            let path = try writeTempScenario("""
+            {"name":"retry","target":{"url":"\(server.baseURL)"},"concurrency":1,"duration":"500ms","health":false,"think_time":"10ms"}
+            """)
+            let r = await lorabench(["run", path, "--out", out, "--quiet"])
+            server.stop()
+            XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+            let s = try ResultFiles.summary(at: out)
+            XCTAssertGreaterThan(s.requests.succeeded, 3)
+            XCTAssertGreaterThan(s.requests.errors["incomplete"] ?? 0, 2, "reset \(reset): the dead attempts are failures")
+            XCTAssertEqual(s.requests.succeeded + s.requests.failed + s.requests.interrupted, server.requestsSeen,
+                           "reset \(reset): every POST the server read is a request in the results")
+            let rows = try readRequestsCSV(out)
+            XCTAssertEqual(Set(rows.map { $0["sequence"]! }).count, rows.count, "each attempt has a sequence number of its own")
+        }
+    }
 }

@@ -55,6 +55,12 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         return p
     }()
     private var headersDone = false
+    /// Attempts curl has put on the wire for this request (CURLOPT_PREREQFUNCTION calls).
+    private(set) var attempts = 0
+    private var attemptSentMicros: UInt64 = 0
+    /// Told of each attempt curl re-sent on its own (sent time of the attempt that died, now): the server saw it,
+    /// so the results must too.
+    var onHiddenRetry: ((_ attemptSentMicros: UInt64, _ now: UInt64) -> Void)?
 
     init(request: PreparedRequest, settings: TransferSettings, builder: RecordBuilder, onComplete: @escaping (RequestRecord) -> Void) {
         self.request = request
@@ -86,6 +92,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         lb_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, me)
         lb_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, me)
         lb_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
+        lb_curl_easy_setopt_prereq_function(h, curlPrereqCallback)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_PREREQDATA, me)
         lb_curl_easy_setopt_closesocket_function(h, curlCloseSocketCallback)
         lb_curl_easy_setopt_pointer(h, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(multi).toOpaque())
         if settings.insecure {
@@ -99,6 +107,19 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     func sent(at now: UInt64) {
         builder.sent(at: now)
         lastByteMicros = now
+    }
+
+    /// curl is about to send an attempt of this request. libcurl re-sends a request by itself, with no option to
+    /// turn it off, when a reused keep-alive connection dies before any response byte; a second call is that
+    /// retry. The attempt that died is reported as a failed request of its own and this one is timed from now.
+    func willSendAttempt(at now: UInt64) {
+        attempts += 1
+        if attempts > 1 {
+            onHiddenRetry?(attemptSentMicros, now)
+            builder.sent(at: now)
+            lastByteMicros = now
+        }
+        attemptSentMicros = now
     }
 
     /// Fails the request from outside its stream (idle timeout, shutdown); the first failure wins.
@@ -195,6 +216,11 @@ let curlWriteCallback: lb_curl_data_callback = { ptr, size, count, userdata in
     let t = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
     let n = size * count
     return t.receive(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+}
+
+let curlPrereqCallback: lb_curl_prereq_callback = { clientp, _, _, _, _ in
+    Unmanaged<Transfer>.fromOpaque(clientp!).takeUnretainedValue().willSendAttempt(at: MonotonicClock.nowMicros())
+    return 0  // CURL_PREREQFUNC_OK
 }
 
 let curlHeaderCallback: lb_curl_data_callback = { ptr, size, count, userdata in
