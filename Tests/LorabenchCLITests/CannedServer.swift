@@ -14,7 +14,8 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
 
     /// `response` nil means: read the request and never answer (slow headers).
     /// `trickle`: after the response, keep the connection open this long, writing a keep-alive comment every 50 ms.
-    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0) throws {
+    /// `hold`: after the response (and any trickle), keep the connection open and silent this long.
+    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0, hold: TimeInterval = 0) throws {
         signal(SIGPIPE, SIG_IGN)  // the client may hang up first; that must not kill the test process
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.fd = fd
@@ -29,10 +30,10 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
               listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        start(listener: fd, response: response, delay: delay, trickle: trickle)
+        start(listener: fd, response: response, delay: delay, trickle: trickle, hold: hold)
     }
 
-    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval) {
+    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval, hold: TimeInterval) {
         Thread.detachNewThread { [self] in
             while !self.stopped {
                 let c = accept(listener, nil, nil)
@@ -61,6 +62,7 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                         Thread.sleep(forTimeInterval: 0.05)
                         if write(c, ":\n\n", 3) < 0 { break }
                     }
+                    if hold > 0 { Thread.sleep(forTimeInterval: hold) }
                     shutdown(c, Int32(SHUT_WR))
                     Thread.sleep(forTimeInterval: 0.05)
                     close(c)

@@ -146,4 +146,25 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(Set(rows.map { $0["sequence"]! }).count, rows.count, "each attempt has a sequence number of its own")
         }
     }
+
+    // Item 4: a final event followed by a body that never ends no longer holds the VU until request_timeout.
+    func testABodyThatNeverEndsAfterTheFinalEventIsClosed() async throws {
+        for (trickle, hold) in [(0.0, 30.0), (30.0, 0.0)] {  // silent, or keep-alive comments forever
+            let server = try CannedServer(response: CannedServer.sse(token + final()), trickle: trickle, hold: hold)
+            let out = SimHarness.tempDir()
+            let path = try writeTempScenario("""
+            {"name":"endless","target":{"url":"\(server.baseURL)"},"concurrency":1,"duration":"1s","health":false,
+             "think_time":0,"request_timeout":"20s","stream_idle_timeout":"10s","graceful_stop":"5s"}
+            """)
+            let started = Date()
+            let r = await lorabench(["run", path, "--out", out, "--quiet"])
+            server.stop()
+            XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+            XCTAssertLessThan(Date().timeIntervalSince(started), 5, "trickle \(trickle): no stream was held to the end")
+            let s = try ResultFiles.summary(at: out)
+            XCTAssertGreaterThanOrEqual(s.requests.succeeded, 4, "the VU was freed within a fraction of a second each time")
+            XCTAssertEqual(s.requests.failed, 0)
+            XCTAssertEqual(s.requests.interrupted, 0)
+        }
+    }
 }

@@ -215,15 +215,24 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         t.onComplete(record)
     }
 
-    /// A 50 ms sweep that fails streams silent for longer than their idle timeout.
+    /// How long a response may go on after its final event before it is closed: the body's end (last chunk,
+    /// connection close) normally follows at once, and a server that never ends it must not hold a VU.
+    static let afterFinalMicros: UInt64 = 100_000
+
+    /// A 50 ms sweep that fails streams silent for longer than their idle timeout, and closes the ones whose
+    /// final event came and went (their record is complete, so closing them does not fail them).
     private func startSweepIfNeeded() {
         guard sweep == nil else { return }
         let s = DispatchSource.makeTimerSource(queue: queue)
         s.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50), leeway: .milliseconds(5))
         s.setEventHandler { [unowned self] in
             let now = MonotonicClock.nowMicros()
-            for t in self.transfers.values where now &- t.lastByteMicros > t.idleTimeoutMicros {
-                self.abort(t, .timeout, message: "no bytes for \(t.idleTimeoutMicros / 1000) ms (stream_idle_timeout)")
+            for t in self.transfers.values {
+                if let f = t.finalEventMicros, now &- f > Self.afterFinalMicros {
+                    self.abort(t, .incomplete, message: "body did not end after the final event")  // ignored: already complete
+                } else if now &- t.lastByteMicros > t.idleTimeoutMicros {
+                    self.abort(t, .timeout, message: "no bytes for \(t.idleTimeoutMicros / 1000) ms (stream_idle_timeout)")
+                }
             }
         }
         sweep = s

@@ -41,6 +41,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
     var lastByteMicros: UInt64 = 0
+    /// When the stream's final event arrived; the body should end right after it (see `CurlMulti`'s sweep).
+    private(set) var finalEventMicros: UInt64?
     var idleTimeoutMicros: UInt64 { settings.idleTimeoutMicros }
     private var decoder: SSEDecoder
     private var status = 0
@@ -145,6 +147,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                 guard case .data(let payload) = item else { return }
                 builder.observe(try dialect.parse(payload), at: now)
             }
+            if finalEventMicros == nil && builder.isComplete { finalEventMicros = now }
         } catch let e as StreamEventParser.Malformed {
             builder.fail(.protocol, message: e.reason, at: now)
             return false
