@@ -46,7 +46,8 @@ MAX_LORAS=4 "$HERE/serve-vllm.sh"
 curl -s "$VLLM_URL/v1/models" > "$OUT/models.json"
 python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-before.prom"
 timeout 180 "$LORABENCH" run "$SCENARIO" --out "$OUT/run" || echo "run.sh: lorabench run exited $?"
-snapshot after-runsleep 1
+snapshot after-run
+sleep 1
 python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-after.prom"
 python3 "$HERE/agreement.py" compare --before "$OUT/metrics-before.prom" --after "$OUT/metrics-after.prom" \
   --run "$OUT/run" --json "$OUT/agreement.json" | tee "$OUT/agreement.txt"

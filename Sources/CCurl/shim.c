@@ -12,6 +12,10 @@ CURLcode lb_curl_easy_setopt_closesocket_function(CURL *h, lb_curl_closesocket_c
     return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, v);
 }
 
+CURLcode lb_curl_easy_setopt_prereq_function(CURL *h, lb_curl_prereq_callback v) {
+    return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, v);
+}
+
 CURLcode lb_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 CURLcode lb_curl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 

@@ -2,18 +2,20 @@ import Foundation
 
 /// A purpose-built misbehaving HTTP server for fault tests: answers every request on 127.0.0.1 with the same
 /// canned bytes (optionally after a delay, optionally never), on a thread of its own.
-final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is only a shutdown flag read by the accept thread.
+final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is only a shutdown flag read by the accept thread; `heads` is guarded by `lock`.
     let port: Int
     private let fd: Int32
     private var stopped = false
-    private let headsLock = NSLock()
-    private var receivedHeads: [String] = []
-    /// Every request head received so far (lowercased), in arrival order.
-    var heads: [String] { headsLock.withLock { receivedHeads } }
+    private let lock = NSLock()
+    private var heads: [String] = []
+
+    /// The head (request line and headers) of every request read so far, in arrival order.
+    var requests: [String] { lock.withLock { heads } }
 
     /// `response` nil means: read the request and never answer (slow headers).
     /// `trickle`: after the response, keep the connection open this long, writing a keep-alive comment every 50 ms.
-    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0) throws {
+    /// `hold`: after the response (and any trickle), keep the connection open and silent this long.
+    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0, hold: TimeInterval = 0) throws {
         signal(SIGPIPE, SIG_IGN)  // the client may hang up first; that must not kill the test process
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.fd = fd
@@ -28,10 +30,10 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
               listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        start(listener: fd, response: response, delay: delay, trickle: trickle)
+        start(listener: fd, response: response, delay: delay, trickle: trickle, hold: hold)
     }
 
-    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval) {
+    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval, hold: TimeInterval) {
         Thread.detachNewThread { [self] in
             while !self.stopped {
                 let c = accept(listener, nil, nil)
@@ -45,15 +47,12 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                         if n <= 0 { close(c); return }
                         got += buf[0..<n]
                         if let end = CannedServer.headEnd(got) {
-                            let head = String(decoding: got[..<end], as: UTF8.self).lowercased()
+                            let raw = String(decoding: got[..<end], as: UTF8.self)
+                            let head = raw.lowercased()
                             let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
                                 .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
-                            if got.count - end - 4 >= length { break }
+                            if got.count - end - 4 >= length { self.lock.withLock { self.heads.append(raw) }; break }
                         }
-                    }
-                    if let end = CannedServer.headEnd(got) {
-                        let head = String(decoding: got[..<end], as: UTF8.self).lowercased()
-                        self.headsLock.withLock { self.receivedHeads.append(head) }
                     }
                     guard let response else { sleep(30); close(c); return }
                     if delay > 0 { Thread.sleep(forTimeInterval: delay) }
@@ -63,6 +62,7 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                         Thread.sleep(forTimeInterval: 0.05)
                         if write(c, ":\n\n", 3) < 0 { break }
                     }
+                    if hold > 0 { Thread.sleep(forTimeInterval: hold) }
                     shutdown(c, Int32(SHUT_WR))
                     Thread.sleep(forTimeInterval: 0.05)
                     close(c)

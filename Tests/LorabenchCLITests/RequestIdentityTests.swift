@@ -17,7 +17,7 @@ final class RequestIdentityTests: XCTestCase {
         o.runId = "lb-test"
         let out = try await Runner(scenario: s, baseURL: server.baseURL, options: o).run()
         server.stop()
-        let posts = server.heads.filter { $0.hasPrefix("post ") }
+        let posts = server.requests.map { $0.lowercased() }.filter { $0.hasPrefix("post ") }
         let ids = posts.compactMap { $0.components(separatedBy: "\r\n").first { $0.hasPrefix("x-request-id: ") }?.dropFirst(14) }.map(String.init)
         XCTAssertEqual(ids.count, posts.count, "every POST carries an x-request-id")
         XCTAssertEqual(ids.first, "lb-test-warmup")

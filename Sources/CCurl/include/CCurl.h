@@ -9,6 +9,8 @@ typedef size_t (*lb_curl_data_callback)(char *ptr, size_t size, size_t nmemb, vo
 typedef int (*lb_curl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
                                          curl_off_t ultotal, curl_off_t ulnow);
 typedef int (*lb_curl_closesocket_callback)(void *clientp, curl_socket_t item);
+typedef int (*lb_curl_prereq_callback)(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+                                       int conn_primary_port, int conn_local_port);
 
 CURLcode lb_curl_global_init_all(void);
 
@@ -19,6 +21,7 @@ CURLcode lb_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *valu
 CURLcode lb_curl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode lb_curl_easy_setopt_data_function(CURL *handle, CURLoption option, lb_curl_data_callback value);
 CURLcode lb_curl_easy_setopt_closesocket_function(CURL *handle, lb_curl_closesocket_callback value);
+CURLcode lb_curl_easy_setopt_prereq_function(CURL *handle, lb_curl_prereq_callback value);
 
 CURLcode lb_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode lb_curl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value);

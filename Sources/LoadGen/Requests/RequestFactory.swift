@@ -63,7 +63,7 @@ public struct RequestFactory: Sendable {
     /// A request with explicit contents (the warm-up uses this).
     public func make(prompt: String, adapter: String, maxNewTokens: Int, inputWords: Int) -> PreparedRequest {
         let body = dialect.body(prompt: prompt, adapter: adapter, maxNewTokens: maxNewTokens, parameters: scenario.parameters)
-        return PreparedRequest(url: baseURL + dialect.path, body: Array(body.encodedString().utf8),
+        return PreparedRequest(url: TargetURL.join(baseURL, dialect.path), body: Array(body.encodedString().utf8),
                                adapter: adapter, inputWords: inputWords, maxNewTokens: maxNewTokens)
     }
 

@@ -55,6 +55,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     private let lock = NSLock()
     private var stopRequested = false      // lock
     private var abortRequested = false     // lock
+    private var writeFailure: ResultWriteError?  // lock
     // queue-confined:
     private var multi: CurlMulti?
     private var driver: LoadDriver?
@@ -94,11 +95,27 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
 
     private var isStopping: Bool { lock.withLock { stopRequested } }
 
+    /// A result file that cannot be written stops the run at once: measuring on would only lose more records.
+    private func checkWrites(_ rec: RunRecorder) {
+        guard let failure = rec.writeFailure else { return }
+        let first = lock.withLock { () -> Bool in
+            defer { if writeFailure == nil { writeFailure = failure } }
+            return writeFailure == nil
+        }
+        if first { abort() }
+    }
+
     public func run() async throws -> RunOutcome {
         let settings = TransferSettings(scenario: scenario, bearerToken: options.bearerToken)
         let dir: String
         do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
         catch { throw RunError.output("\(error)") }
+        if options.outDir == nil {
+            for (folder, files) in ResultsDirectory.leftovers(under: options.resultsRoot) {
+                options.log("note: \(folder) holds an unfinished run (\(files.joined(separator: ", ")), no summary.json): "
+                            + "it was killed before it ended; its rows up to its last second are readable there")
+            }
+        }
         // An embedded simulator holds the server end of every connection in this same process.
         let embedded: Bool
         if case .simulator = scenario.target.endpoint { embedded = true } else { embedded = false }
@@ -106,7 +123,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         catch { throw RunError.output("\(error)") }
 
         if scenario.health.enabled {
-            options.log("waiting for \(baseURL)/health (up to \(DurationText.format(scenario.health.timeout)))")
+            options.log("waiting for \(TargetURL.redacted(TargetURL.join(baseURL, "/health"))) (up to \(DurationText.format(scenario.health.timeout)))")
             try await blocking { [self] in
                 do {
                     try HealthProbe.wait(baseURL: baseURL, settings: settings, interval: scenario.health.interval,
@@ -126,8 +143,12 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
             wakes = WakeQueue(queue: queue, clock: clock)
-            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId) { [statsQueue] record in
-                statsQueue.async { recorderBox.recorder?.add(record) }
+            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId) { [self] record in
+                statsQueue.async { [self] in
+                    guard let rec = recorderBox.recorder else { return }
+                    rec.add(record)
+                    checkWrites(rec)
+                }
             }
         }
 
@@ -141,7 +162,9 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         if isStopping { teardown(); throw RunError.interruptedBeforeStart }
 
-        do { try ResultsDirectory.create(dir) } catch { teardown(); throw RunError.output("\(error)") }
+        let folderLock: ResultsLock
+        do { folderLock = try ResultsDirectory.claim(dir) } catch { teardown(); throw RunError.output("\(error)") }
+        defer { folderLock.release() }
         let start = clock.nowMicros()
         let startedAt = Date()
         do {
@@ -195,12 +218,20 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let window = Double(end - start) / 1_000_000
         var runInfo = RunSummary.Run(
-            scenarioName: scenario.name, executor: scenario.load.executorName, target: baseURL, api: scenario.target.api.rawValue,
+            scenarioName: scenario.name, executor: scenario.load.executorName, target: TargetURL.redacted(baseURL), api: scenario.target.api.rawValue,
             lorabenchVersion: options.version, host: Self.hostDescription(), startedAt: iso.string(from: startedAt),
             endedAt: iso.string(from: startedAt.addingTimeInterval(window)), windowSeconds: (window * 1000).rounded() / 1000,
             interrupted: isStopping, requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
         runInfo.runId = runId
         runInfo.warmup = warmup
+        if let failure = lock.withLock({ writeFailure }) {
+            let rows = statsQueue.sync { () -> Int in
+                recorderBox.recorder!.abandon()
+                return recorderBox.recorder!.aggregate.completed
+            }
+            throw RunError.output("\(failure); the run was stopped after \(rows) requests. The rows written before the failure "
+                                  + "are whole and valid in \(dir)/requests.csv.partial; no summary.json was written")
+        }
         let summary: RunSummary = try statsQueue.sync {
             do {
                 return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, thresholds: scenario.thresholds,
@@ -255,6 +286,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             guard let rec = box.recorder else { return }
             let active = queue.sync { executor?.activeVUs ?? 0 }
             let snap = rec.closeInterval(activeVUs: active)
+            checkWrites(rec)
             guard !options.collectors.isEmpty else { return }
             let a = rec.aggregate
             let progress = RunProgress(

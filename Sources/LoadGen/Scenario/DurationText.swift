@@ -57,10 +57,13 @@ public enum DurationText {
 }
 
 extension Duration {
-    /// Whole microseconds, the unit every raw timestamp in lorabench uses.
+    /// Whole microseconds, the unit every raw timestamp in lorabench uses; held at `Int64.max`/`.min` past
+    /// ±292,000 years rather than trapping (a sum of many long stages must not crash validation).
     public var microseconds: Int64 {
         let (s, atto) = components
-        return s * 1_000_000 + atto / 1_000_000_000_000
+        let (m, o1) = s.multipliedReportingOverflow(by: 1_000_000)
+        let (total, o2) = m.addingReportingOverflow(atto / 1_000_000_000_000)
+        return o1 || o2 ? (s < 0 ? .min : .max) : total
     }
 
     /// Seconds as a Double, for rates and arithmetic.

@@ -26,6 +26,19 @@ public struct Scenario: Sendable {
         public var authEnv: String?
         public var insecure: Bool
         public var caFile: String?
+
+        /// Header names always treated as secret (lowercased); `secret_headers` adds to them.
+        public static let defaultSecretHeaders: Set<String> = [
+            "authorization", "proxy-authorization", "x-api-key", "api-key", "api_key", "apikey", "x-auth-token",
+            "cookie", "set-cookie",
+        ]
+
+        /// True when a header's value must never be written: named in `secretHeaders`, or named like a credential.
+        public func isSecret(header name: String) -> Bool {
+            let n = name.lowercased()
+            if secretHeaders.contains(n) { return true }
+            return ["token", "secret", "password", "passwd", "auth", "key", "cookie", "session", "credential"].contains { n.contains($0) }
+        }
     }
 
     /// One ramp stage (k6 semantics: move linearly from the previous target to `target` over `duration`).

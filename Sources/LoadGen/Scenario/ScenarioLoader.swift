@@ -156,10 +156,10 @@ public enum ScenarioLoader {
                                            : "expected only one of \"url\", \"gateway\" or \"simulator\", got \(kinds.joined(separator: ", "))")
         } else if kinds[0] == "url", let raw = r.string(t, "url", "target") {
             if let url = expand(raw, "target.url", environment, &r) {
-                if url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 {
-                    endpoint = .url(String(url.reversed().drop(while: { $0 == "/" }).reversed()))
+                if let why = TargetURL.problem(url) {
+                    r.fail("target.url", "\(why), got \"\(TargetURL.redacted(url))\"")
                 } else {
-                    r.fail("target.url", "expected an http:// or https:// URL, got \"\(url)\"")
+                    endpoint = .url(TargetURL.normalized(url))
                 }
             }
         } else if kinds[0] == "gateway" {
@@ -172,7 +172,9 @@ public enum ScenarioLoader {
             if scheme != "http" && scheme != "https" { r.fail("target.scheme", "expected \"http\" or \"https\", got \"\(scheme)\"") }
             if let g, let tenant, let dep {
                 let host = g.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
-                endpoint = .url("\(scheme)://\(host.trimmingCharacters(in: CharacterSet(charactersIn: "/")))/\(tenant)/deployments/v2/llms/\(dep)")
+                let url = "\(scheme)://\(host.trimmingCharacters(in: CharacterSet(charactersIn: "/")))/\(tenant)/deployments/v2/llms/\(dep)"
+                if let why = TargetURL.problem(url) { r.fail("target.gateway", "the URL it makes \(why), got \"\(TargetURL.redacted(url))\"") }
+                else { endpoint = .url(url) }
             }
         } else if kinds[0] == "simulator" {
             let s = t["simulator"]!
@@ -190,12 +192,20 @@ public enum ScenarioLoader {
             if case .object(let o) = h {
                 for k in o.keys.sorted() {
                     guard case .string(let v) = o[k]! else { r.fail("target.headers.\(k)", "expected a string"); continue }
-                    if k.contains(":") || k.contains(" ") || k.isEmpty { r.fail("target.headers.\(k)", "not a valid header name"); continue }
-                    if let ev = expand(v, "target.headers.\(k)", environment, &r) { headers.append((k, ev)) }
+                    if k.isEmpty || !k.unicodeScalars.allSatisfy(Self.isHeaderNameScalar) {
+                        r.fail("target.headers.\(k)", "not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"); continue
+                    }
+                    guard let ev = expand(v, "target.headers.\(k)", environment, &r) else { continue }
+                    // CR or LF would end the header and start another on the wire (header injection).
+                    if ev.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+                        r.fail("target.headers.\(k)", "the value (after ${…} expansion) holds a CR, LF or other control character; header values must be one line")
+                        continue
+                    }
+                    headers.append((k, ev))
                 }
             } else { r.fail("target.headers", "expected an object of header names to strings, got \(h.typeName)") }
         }
-        var secret: Set<String> = ["authorization", "x-api-key", "api-key", "cookie"]
+        var secret = Scenario.Target.defaultSecretHeaders
         if let s = t["secret_headers"], s != .null {
             if let arr = s.arrayValue, arr.allSatisfy({ $0.stringValue != nil }) {
                 secret.formUnion(arr.compactMap { $0.stringValue?.lowercased() })
@@ -209,6 +219,11 @@ public enum ScenarioLoader {
         guard let endpoint else { return nil }
         return Scenario.Target(endpoint: endpoint, api: api, headers: headers, secretHeaders: secret, authEnv: authEnv,
                                insecure: insecure, caFile: ca)
+    }
+
+    /// RFC 9110 token characters, the only ones a header name may have.
+    static func isHeaderNameScalar(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))
     }
 
     static let executors = ["constant-vus", "ramping-vus", "constant-arrival-rate", "ramping-arrival-rate"]
@@ -278,7 +293,10 @@ public enum ScenarioLoader {
             if let d, let t { out.append(Scenario.Stage(duration: d, target: t)) }
         }
         guard out.count == arr.count else { return nil }
-        if out.reduce(Duration.zero, { $0 + $1.duration }) <= .zero { r.fail("stages", "total duration must be above zero"); return nil }
+        let total = out.reduce(Duration.zero, { $0 + $1.duration })
+        if total <= .zero { r.fail("stages", "total duration must be above zero"); return nil }
+        // The same bound as one duration: schedules are added up in microseconds.
+        if total >= .seconds(1_000_000_000) { r.fail("stages", "total duration must be under 1e9 s, got \(Int64(total.components.seconds)) s"); return nil }
         return out
     }
 
@@ -412,9 +430,11 @@ public enum ScenarioLoader {
     static func redact(_ doc: JSONValue, target: Scenario.Target) -> JSONValue {
         guard case .object(var top) = doc, case .object(var t)? = top["target"] else { return doc }
         if case .object(var h)? = t["headers"] {
-            for k in h.keys where target.secretHeaders.contains(k.lowercased()) { h[k] = .string("[redacted]") }
+            for k in h.keys where target.isSecret(header: k) { h[k] = .string("[redacted]") }
             t["headers"] = .object(h)
         }
+        // Credentials in the URL itself: userinfo and query values.
+        for key in ["url", "gateway"] { if case .string(let u)? = t[key] { t[key] = .string(TargetURL.redacted(u)) } }
         if case .object(var s)? = t["simulator"], s["api_token"] != nil { s["api_token"] = .string("[redacted]"); t["simulator"] = .object(s) }
         top["target"] = .object(t)
         return .object(top)

@@ -16,6 +16,10 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     private var transfers: [ObjectIdentifier: Transfer] = [:]
     private var sweep: DispatchSourceTimer?
     private var freeHandles: [UnsafeMutableRawPointer] = []
+    /// Set while curl's events are handled: a completion that starts the next request (think time 0) must not
+    /// kick curl again from inside, or requests that fail at once recurse until the stack overflows.
+    private var handlingEvents = false
+    private var kickQueued = false
 
     /// Sources of one socket; the fd is closed only after every source of it has been cancelled,
     /// so libdispatch never watches a reused descriptor number.
@@ -65,8 +69,17 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         t.sent(at: MonotonicClock.nowMicros())
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
-        // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events.
-        socketAction(lb_curl_socket_timeout(), 0)
+        // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events;
+        // from inside a completion, on the next turn of the queue (so timers and stop requests get theirs).
+        if !handlingEvents {
+            socketAction(lb_curl_socket_timeout(), 0)
+        } else if !kickQueued {
+            kickQueued = true
+            queue.async { [self] in
+                kickQueued = false
+                socketAction(lb_curl_socket_timeout(), 0)
+            }
+        }
     }
 
     /// Ends a transfer now with the given failure (idle timeout, shutdown).
@@ -166,6 +179,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
         guard !closed else { return }
+        let outer = !handlingEvents
+        handlingEvents = true
+        defer { if outer { handlingEvents = false } }
         var running: Int32 = 0
         curl_multi_socket_action(multi, fd, mask, &running)
         drainMessages()
@@ -193,18 +209,30 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         let record = t.complete(code: code, status: status, connectMicros: UInt64(max(0, connect)), at: MonotonicClock.nowMicros())
         curl_easy_reset(easy)
         if freeHandles.count < 4096 { freeHandles.append(easy) } else { curl_easy_cleanup(easy) }
+        let outer = !handlingEvents
+        handlingEvents = true
+        defer { if outer { handlingEvents = false } }
         t.onComplete(record)
     }
 
-    /// A 50 ms sweep that fails streams silent for longer than their idle timeout.
+    /// How long a response may go on after its final event before it is closed: the body's end (last chunk,
+    /// connection close) normally follows at once, and a server that never ends it must not hold a VU.
+    static let afterFinalMicros: UInt64 = 100_000
+
+    /// A 50 ms sweep that fails streams silent for longer than their idle timeout, and closes the ones whose
+    /// final event came and went (their record is complete, so closing them does not fail them).
     private func startSweepIfNeeded() {
         guard sweep == nil else { return }
         let s = DispatchSource.makeTimerSource(queue: queue)
         s.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50), leeway: .milliseconds(5))
         s.setEventHandler { [unowned self] in
             let now = MonotonicClock.nowMicros()
-            for t in self.transfers.values where now &- t.lastByteMicros > t.idleTimeoutMicros {
-                self.abort(t, .timeout, message: "no bytes for \(t.idleTimeoutMicros / 1000) ms (stream_idle_timeout)")
+            for t in self.transfers.values {
+                if let f = t.finalEventMicros, now &- f > Self.afterFinalMicros {
+                    self.abort(t, .incomplete, message: "body did not end after the final event")  // ignored: already complete
+                } else if now &- t.lastByteMicros > t.idleTimeoutMicros {
+                    self.abort(t, .timeout, message: "no bytes for \(t.idleTimeoutMicros / 1000) ms (stream_idle_timeout)")
+                }
             }
         }
         sweep = s

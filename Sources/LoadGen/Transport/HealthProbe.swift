@@ -8,14 +8,14 @@ enum HealthProbe {
         var waited: Duration
         var last: String
         var description: String {
-            "\(url) did not answer 200 within \(DurationText.format(waited)) (last attempt: \(last)); is the gateway running?"
+            "\(TargetURL.redacted(url)) did not answer 200 within \(DurationText.format(waited)) (last attempt: \(last)); is the gateway running?"
         }
     }
 
     /// Polls until healthy, the timeout passes (throws `Failure`) or `cancelled()` turns true.
     static func wait(baseURL: String, settings: TransferSettings, interval: Duration, timeout: Duration,
                      cancelled: @Sendable () -> Bool) throws {
-        let url = baseURL + "/health"
+        let url = TargetURL.join(baseURL, "/health")
         let deadline = Date().addingTimeInterval(timeout.seconds)
         var last = "no attempt"
         while !cancelled() {

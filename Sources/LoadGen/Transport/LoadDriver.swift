@@ -37,10 +37,27 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         request.clientRequestId = "\(runId)-\(sequence)"
         let cold = touched.insert(request.adapter).inserted
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
-        multi.add(Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
+        let transfer = Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
             done(record.errorClass != nil)
-        })
+        }
+        transfer.onHiddenRetry = { [unowned self] sent, now in
+            self.recordHiddenRetry(request, vu: vu, stage: stage, cold: cold, intendedMicros: intendedMicros, sent: sent, at: now)
+        }
+        multi.add(transfer)
+    }
+
+    /// An attempt curl re-sent on a new connection after the reused one died unanswered: the server received it,
+    /// so it is a request of its own in the results, failed as `incomplete`, with a sequence number of its own.
+    private func recordHiddenRetry(_ request: PreparedRequest, vu: Int, stage: Int, cold: Bool, intendedMicros: UInt64,
+                                   sent: UInt64, at now: UInt64) {
+        let sequence = nextSequence
+        nextSequence += 1
+        var b = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
+        b.sent(at: sent)
+        b.fail(.incomplete, message: "connection closed before any response byte; curl re-sent the request on a new connection", at: now)
+        let record = b.finish(at: now)
+        if cuttingOff { interrupted += 1 } else { onRecord(record) }
     }
 
     /// Sends an unmeasured request (the warm-up); its adapter counts as touched.

@@ -47,6 +47,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
     var lastByteMicros: UInt64 = 0
+    /// When the stream's final event arrived; the body should end right after it (see `CurlMulti`'s sweep).
+    private(set) var finalEventMicros: UInt64?
     var idleTimeoutMicros: UInt64 { settings.idleTimeoutMicros }
     private var decoder: SSEDecoder
     private var status = 0
@@ -63,6 +65,12 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     private var headersDone = false
     /// The shared header lines plus this request's `x-request-id`; freed with the transfer.
     private var ownHeaders: UnsafeMutablePointer<curl_slist>?
+    /// Attempts curl has put on the wire for this request (CURLOPT_PREREQFUNCTION calls).
+    private(set) var attempts = 0
+    private var attemptSentMicros: UInt64 = 0
+    /// Told of each attempt curl re-sent on its own (sent time of the attempt that died, now): the server saw it,
+    /// so the results must too.
+    var onHiddenRetry: ((_ attemptSentMicros: UInt64, _ now: UInt64) -> Void)?
 
     init(request: PreparedRequest, settings: TransferSettings, builder: RecordBuilder, onComplete: @escaping (RequestRecord) -> Void) {
         self.request = request
@@ -105,6 +113,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         lb_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, me)
         lb_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, me)
         lb_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
+        lb_curl_easy_setopt_prereq_function(h, curlPrereqCallback)
+        lb_curl_easy_setopt_pointer(h, CURLOPT_PREREQDATA, me)
         lb_curl_easy_setopt_closesocket_function(h, curlCloseSocketCallback)
         lb_curl_easy_setopt_pointer(h, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(multi).toOpaque())
         if settings.insecure {
@@ -118,6 +128,19 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     func sent(at now: UInt64) {
         builder.sent(at: now)
         lastByteMicros = now
+    }
+
+    /// curl is about to send an attempt of this request. libcurl re-sends a request by itself, with no option to
+    /// turn it off, when a reused keep-alive connection dies before any response byte; a second call is that
+    /// retry. The attempt that died is reported as a failed request of its own and this one is timed from now.
+    func willSendAttempt(at now: UInt64) {
+        attempts += 1
+        if attempts > 1 {
+            onHiddenRetry?(attemptSentMicros, now)
+            builder.sent(at: now)
+            lastByteMicros = now
+        }
+        attemptSentMicros = now
     }
 
     /// Fails the request from outside its stream (idle timeout, shutdown); the first failure wins.
@@ -143,6 +166,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                 guard case .data(let payload) = item else { return }
                 builder.observe(try dialect.parse(payload), at: now)
             }
+            if finalEventMicros == nil && builder.isComplete { finalEventMicros = now }
         } catch let e as StreamEventParser.Malformed {
             builder.fail(.protocol, message: e.reason, at: now)
             return false
@@ -188,7 +212,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                 let buffered = String(cString: errorBuffer)
                 let detail = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
                 switch code {
-                case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
+                case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_URL_MALFORMAT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SSL_CONNECT_ERROR,
                      CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
                     builder.fail(.connect, message: detail, at: now)
                 case CURLE_OPERATION_TIMEDOUT:
@@ -214,6 +238,11 @@ let curlWriteCallback: lb_curl_data_callback = { ptr, size, count, userdata in
     let t = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
     let n = size * count
     return t.receive(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+}
+
+let curlPrereqCallback: lb_curl_prereq_callback = { clientp, _, _, _, _ in
+    Unmanaged<Transfer>.fromOpaque(clientp!).takeUnretainedValue().willSendAttempt(at: MonotonicClock.nowMicros())
+    return 0  // CURL_PREREQFUNC_OK
 }
 
 let curlHeaderCallback: lb_curl_data_callback = { ptr, size, count, userdata in

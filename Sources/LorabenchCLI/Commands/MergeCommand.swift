@@ -23,6 +23,10 @@ struct MergeCommand: ConsoleCommand {
             console.error("merge: give at least two summaries to merge")
             return LorabenchExit.invalidConfig
         }
+        guard summaries.count <= RunMerge.maxRuns else {
+            console.error("merge: at most \(RunMerge.maxRuns) summaries at once (merge the merged ones again for more)")
+            return LorabenchExit.invalidConfig
+        }
         guard let runs = console.readSummaries(summaries) else { return LorabenchExit.invalidConfig }
         let merged = RunMerge.merge(runs, sequential: sequential, version: LorabenchCommand.version)
         do { try AtomicFile.write(try merged.encoded(), to: out) } catch {

@@ -42,7 +42,7 @@ struct RunLauncher {
         }
         onStart?(runner)
         if !quiet {
-            let what = target.simulator != nil ? "embedded simulator at \(target.baseURL)" : target.baseURL
+            let what = target.simulator != nil ? "embedded simulator at \(target.baseURL)" : TargetURL.redacted(target.baseURL)
             console.info("lorabench \(LorabenchCommand.version): \(s.name), \(s.load.executorName) for \(DurationText.format(s.load.duration)) against \(what)")
         }
         let outcome: RunOutcome

@@ -23,7 +23,7 @@ public struct AdapterAggregate: Codable, Sendable, Equatable {
     }
 
     public mutating func merge(_ o: AdapterAggregate) {
-        requests += o.requests; failed += o.failed; outputTokens += o.outputTokens
+        requests.addSaturating(o.requests); failed.addSaturating(o.failed); outputTokens.addSaturating(o.outputTokens)
         ttft.merge(o.ttft); coldTTFT.merge(o.coldTTFT); warmTTFT.merge(o.warmTTFT); tpot.merge(o.tpot); e2e.merge(o.e2e)
     }
 }
@@ -83,7 +83,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
         adapters = try c.decodeIfPresent([String: AdapterAggregate].self, forKey: .adapters) ?? [:]
     }
 
-    public var completed: Int { succeeded + failed }
+    public var completed: Int { succeeded.plusSaturating(failed) }
 
     /// Folds one measured request in.
     public mutating func add(_ r: RequestRecord, slo: SLO) {
@@ -100,12 +100,12 @@ public struct Aggregate: Codable, Sendable, Equatable {
             return
         }
         succeeded += 1
-        tokenEvents += r.tokenEvents
+        tokenEvents.addSaturating(r.tokenEvents)
         if r.firstTokenMicros == nil { succeededWithoutToken += 1 }
-        outputTokens += r.outputTokens
-        a.outputTokens += r.outputTokens
+        outputTokens.addSaturating(r.outputTokens)  // server counts: absurd values must not trap
+        a.outputTokens.addSaturating(r.outputTokens)
         if r.outputTokensSource == .server { outputTokensFromServer += 1 }
-        inputTokens += r.inputTokens ?? 0
+        inputTokens.addSaturating(r.inputTokens ?? 0)
         if !slo.isEmpty && slo.isMet(by: r) { metSLO += 1 }
         record(.e2e, r.e2eMicros)
         record(.e2eIntended, r.e2eIntendedMicros)
@@ -132,13 +132,15 @@ public struct Aggregate: Codable, Sendable, Equatable {
 
     /// Adds another run's aggregate (exact: histograms share one layout).
     public mutating func merge(_ o: Aggregate) {
-        succeeded += o.succeeded; failed += o.failed; dropped += o.dropped; interrupted += o.interrupted
-        outputTokens += o.outputTokens; inputTokens += o.inputTokens; metSLO += o.metSLO
-        outputTokensFromServer += o.outputTokensFromServer
-        succeededWithoutToken += o.succeededWithoutToken; tokenEvents += o.tokenEvents
-        errors.merge(o.errors, uniquingKeysWith: +)
-        statusCodes.merge(o.statusCodes, uniquingKeysWith: +)
-        streamErrorTypes.merge(o.streamErrorTypes, uniquingKeysWith: +)
+        // Saturating: the other side was read from a file (counts are bounded on reading, tokens are not).
+        succeeded.addSaturating(o.succeeded); failed.addSaturating(o.failed); dropped.addSaturating(o.dropped)
+        interrupted.addSaturating(o.interrupted); outputTokens.addSaturating(o.outputTokens)
+        inputTokens.addSaturating(o.inputTokens); metSLO.addSaturating(o.metSLO)
+        outputTokensFromServer.addSaturating(o.outputTokensFromServer)
+        succeededWithoutToken.addSaturating(o.succeededWithoutToken); tokenEvents.addSaturating(o.tokenEvents)
+        errors.merge(o.errors, uniquingKeysWith: Int.saturatingSum)
+        statusCodes.merge(o.statusCodes, uniquingKeysWith: Int.saturatingSum)
+        streamErrorTypes.merge(o.streamErrorTypes, uniquingKeysWith: Int.saturatingSum)
         for (k, v) in o.metrics { metrics[k, default: TrackedMetric()].merge(v) }
         coldTTFT.merge(o.coldTTFT); warmTTFT.merge(o.warmTTFT)
         for (k, v) in o.adapters { adapters[k, default: AdapterAggregate()].merge(v) }

@@ -12,7 +12,7 @@ public struct IntervalSnapshot: Sendable {
     public mutating func add(_ r: RequestRecord) {
         requests += 1
         if r.errorClass != nil { errors += 1; return }
-        outputTokens += r.outputTokens
+        outputTokens.addSaturating(r.outputTokens)
         if let t = r.ttftMicros { ttft.record(t) }
     }
 

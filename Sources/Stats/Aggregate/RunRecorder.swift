@@ -40,8 +40,19 @@ public final class RunRecorder {
         second += 1
         timeseriesCSV.append(done.csvRow(second: second))
         interval = IntervalSnapshot()
+        // Both files reach the disk once a second, so a killed run keeps all but its last second.
         try? requestsCSV.flush()
+        try? timeseriesCSV.flush()
         return done
+    }
+
+    /// The first write to a result file that failed (disk full, I/O error); the run must stop when it is set.
+    public var writeFailure: ResultWriteError? { requestsCSV.failure ?? timeseriesCSV.failure }
+
+    /// Closes both files under their `.partial` names, which hold every whole row written before the failure.
+    public func abandon() {
+        requestsCSV.abandon()
+        timeseriesCSV.abandon()
     }
 
     /// Writes the final files: closes both CSVs (renamed into place) and writes summary.json atomically.

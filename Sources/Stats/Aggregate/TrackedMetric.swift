@@ -29,6 +29,16 @@ public struct TrackedMetric: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let encoded = try c.decode(EncodedHistogram.self, forKey: .histogram)
+        // Counts come from a file: bound their sum before recording them (HDR's counters trap on overflow).
+        var total: UInt64 = 0
+        for b in encoded.buckets where b.count == 2 {
+            let (sum, overflow) = total.addingReportingOverflow(b[1])
+            guard !overflow, sum <= UInt64(Aggregate.maxCount) else {
+                throw DecodingError.dataCorruptedError(forKey: .histogram, in: c,
+                    debugDescription: "histogram counts add up to more than 2^53, not a plausible number of samples")
+            }
+            total = sum
+        }
         minMicros = try c.decodeIfPresent(UInt64.self, forKey: .min) ?? .max
         maxMicros = try c.decodeIfPresent(UInt64.self, forKey: .max) ?? 0
         guard let h = LatencyHistogram(encoded, exactMax: maxMicros > 0 ? maxMicros : nil) else {

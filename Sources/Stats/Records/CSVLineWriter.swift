@@ -1,27 +1,37 @@
 import Foundation
 
 /// A buffered CSV file written under a temporary name and renamed into place by `finish()`, so an interrupted
-/// or crashed run never leaves a truncated file under the final name.
+/// or crashed run never leaves a truncated file under the final name. A failed write is cut back to the last
+/// whole row and remembered: the file stays valid CSV, nothing is written twice, and every later call reports it.
 /// Threading: not thread-safe; the owner calls it from one queue.
 public final class CSVLineWriter {
     public let path: String
-    private let tmpPath: String
-    private let handle: FileHandle
-    private var buffer = Data()
+    /// Where rows are written until `finish()` renames the file.
+    public let tmpPath: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    /// Bytes on disk, all of them whole rows.
+    private var written: off_t = 0
     public private(set) var rows = 0
+    /// The first write that failed; once set, rows are no longer written.
+    public private(set) var failure: ResultWriteError?
 
     public init(path: String, header: [String]) throws {
         self.path = path
         tmpPath = path + ".partial"
-        guard FileManager.default.createFile(atPath: tmpPath, contents: nil), let h = FileHandle(forWritingAtPath: tmpPath) else {
-            throw ResultWriteError(path: tmpPath, reason: String(cString: strerror(errno)))
-        }
-        handle = h
+        fd = open(tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ResultFileMode.file)
+        guard fd >= 0 else { throw ResultWriteError(path: tmpPath, reason: String(cString: strerror(errno))) }
+        fchmod(fd, ResultFileMode.file)  // exactly, whatever the umask
+        buffer.reserveCapacity(80 << 10)
         append(header)
+        try flush()
     }
 
-    /// Appends one row (fields escaped as RFC 4180 needs).
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Appends one row (fields escaped as RFC 4180 needs); a failed flush is kept in `failure`.
     public func append(_ fields: [String]) {
+        guard failure == nil else { return }
         var line = ""
         for (i, f) in fields.enumerated() {
             if i > 0 { line += "," }
@@ -33,18 +43,41 @@ public final class CSVLineWriter {
         if buffer.count >= 64 << 10 { try? flush() }
     }
 
+    /// Writes the buffered rows; on failure the file is cut back to its last whole row and the rows are dropped.
     public func flush() throws {
-        guard !buffer.isEmpty else { return }
-        do { try handle.write(contentsOf: buffer) } catch { throw ResultWriteError(path: tmpPath, reason: "\(error)") }
+        if let failure { throw failure }
+        guard !buffer.isEmpty, fd >= 0 else { return }
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let e = ResultWriteError(path: tmpPath, reason: n == 0 ? "nothing written" : String(cString: strerror(errno)))
+                failure = e
+                if ftruncate(fd, written) == 0 { lseek(fd, written, SEEK_SET) }
+                buffer.removeAll()
+                throw e
+            }
+            done += n
+        }
+        written += off_t(done)
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, closes and renames the file to its final name.
     public func finish() throws {
         try flush()
-        try? handle.synchronize()
-        try? handle.close()
+        fsync(fd)
+        close(fd)
+        fd = -1
         guard rename(tmpPath, path) == 0 else { throw ResultWriteError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Closes the file and leaves it under its temporary name (the run could not be finished).
+    public func abandon() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
     }
 
     public static func escape(_ s: String) -> String {

@@ -1,9 +1,13 @@
 /// Several runs as one summary (e.g. generators on several machines): counts added, HDR histograms merged exactly.
 public enum RunMerge {
+    /// Most runs one merge takes: with every count read bounded by `Aggregate.maxCount`, sums of this many cannot
+    /// overflow a 64-bit count or histogram counter.
+    public static let maxRuns = 1000
+
     /// The runs merged; simultaneous runs share the longest window, `sequential` ones add their windows.
-    /// `version` is the merging lorabench's, recorded in the result. `runs` must not be empty.
+    /// `version` is the merging lorabench's, recorded in the result. `runs` must hold 1 to `maxRuns` summaries.
     public static func merge(_ runs: [RunSummary], sequential: Bool, version: String) -> RunSummary {
-        precondition(!runs.isEmpty, "merge needs at least one run")
+        precondition(!runs.isEmpty && runs.count <= maxRuns, "merge needs 1 to \(maxRuns) runs")
         var aggregate = Aggregate()
         for r in runs { aggregate.merge(r.aggregate) }
         let first = runs.min { $0.run.startedAt < $1.run.startedAt }!

@@ -160,7 +160,7 @@ public struct RunSummary: Codable, Sendable {
         aggregate = a
         let window = max(run.windowSeconds, 1e-9)
         let completed = a.completed
-        requests = Requests(total: completed + a.dropped, succeeded: a.succeeded, failed: a.failed, dropped: a.dropped,
+        requests = Requests(total: completed.plusSaturating(a.dropped), succeeded: a.succeeded, failed: a.failed, dropped: a.dropped,
                             interrupted: a.interrupted,
                             errorRate: completed == 0 ? 0 : Self.round6(Double(a.failed) / Double(completed)),
                             errors: Dictionary(uniqueKeysWithValues: ErrorClass.allCases.map { ($0.rawValue, a.errors[$0.rawValue] ?? 0) }),
@@ -171,7 +171,7 @@ public struct RunSummary: Codable, Sendable {
             outputTokenThroughput: Self.round3(Double(a.outputTokens) / window),
             goodput: slo.isEmpty ? nil : Self.round3(Double(a.metSLO) / window),
             goodputFraction: slo.isEmpty ? nil : (completed == 0 ? 0 : Self.round6(Double(a.metSLO) / Double(completed))),
-            achievedRate: Self.round3(Double(completed + a.interrupted) / (run.requestedRate != nil ? max(run.scheduledSeconds ?? window, 1e-9) : window)))
+            achievedRate: Self.round3(Double(completed.plusSaturating(a.interrupted)) / (run.requestedRate != nil ? max(run.scheduledSeconds ?? window, 1e-9) : window)))
         outputTokens = a.outputTokens
         outputTokensSource = a.succeeded == 0 ? "none" : (a.outputTokensFromServer == a.succeeded ? "server"
                                                          : (a.outputTokensFromServer == 0 ? "events" : "mixed"))
@@ -225,6 +225,7 @@ public struct RunSummary: Codable, Sendable {
             throw SummaryReadError(message: "\(source): not a lorabench summary (\(error))")
         }
         guard s.schema == schema else { throw SummaryReadError(message: "\(source): schema \"\(s.schema)\", expected \"\(schema)\"") }
+        if let why = s.aggregate.implausibleCount { throw SummaryReadError(message: "\(source): \(why)") }
         return s
     }
 
