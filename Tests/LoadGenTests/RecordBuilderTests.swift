@@ -59,9 +59,9 @@ final class RecordBuilderTests: XCTestCase {
     func testServerCountWinsOverEventCount() {
         var b = sent()
         b.observe(token(), at: 1_150)
-        b.observe(token(final: true, generated: 9, prompt: 12), at: 1_160)
+        b.observe(token(final: true, generated: 7, prompt: 12), at: 1_160)
         let r = b.finish(at: 1_160)
-        XCTAssertEqual([r.tokenEvents, r.outputTokens, r.inputTokens], [2, 9, 12])
+        XCTAssertEqual([r.tokenEvents, r.outputTokens, r.inputTokens], [2, 7, 12], "seven tokens in two events (merged under load)")
         XCTAssertEqual(r.outputTokensSource, .server)
     }
 
@@ -160,5 +160,43 @@ final class RecordBuilderTests: XCTestCase {
         b.observe(token(final: true), at: 1_160)
         let r = b.finish(at: 1_160)
         XCTAssertEqual([r.sentMicros, r.firstTokenMicros], [1_100, 1_150])
+    }
+
+    func testImplausibleServerCountsAreFlaggedAndTheEventsCounted() {
+        // max_new_tokens is 8 for this request; six token events arrive.
+        for (claimed, believed) in [(6, true), (5, true), (8, true), (-10_000, false), (1000, false), (0, false), (3, false), (Int.max, false)] {
+            var b = sent()
+            for i in 0..<5 { b.observe(token(), at: 1_150 + UInt64(i) * 10) }
+            b.observe(token(final: true, generated: claimed), at: 1_300)
+            let r = b.finish(at: 1_300)
+            if believed {
+                XCTAssertEqual([r.outputTokens], [claimed], "\(claimed)")
+                XCTAssertEqual(r.outputTokensSource, .server)
+                XCTAssertNil(r.implausibleServerTokens)
+            } else {
+                XCTAssertEqual(r.outputTokens, 6, "\(claimed) is not believed: the six events are counted")
+                XCTAssertEqual(r.outputTokensSource, .events)
+                XCTAssertEqual(r.implausibleServerTokens, claimed)
+            }
+        }
+        var a = Aggregate()
+        var b = sent()
+        b.observe(token(final: true, generated: -10_000), at: 1_200)
+        a.add(b.finish(at: 1_200), slo: SLO())
+        XCTAssertEqual([a.outputTokens, a.implausibleServerCounts], [1, 1], "no negative totals")
+    }
+
+    func testAnEndlessStreamKeepsBoundedGapsAndLosesNoSampleAtHistogramResolution() {
+        var b = sent()
+        let n = 100_000
+        for i in 0..<n { b.observe(token(final: i == n - 1), at: 1_150 + UInt64(i) * 1_234) }
+        let r = b.finish(at: 1_150 + UInt64(n) * 1_234)
+        XCTAssertEqual(r.tokenGapsMicros.count, RequestRecord.keptGaps)
+        XCTAssertEqual(r.foldedGapsMicros, [1_230: UInt64(n - 1 - RequestRecord.keptGaps)], "every later gap folded at 3 digits")
+        var a = Aggregate()
+        a.add(r, slo: SLO())
+        XCTAssertEqual(a.metrics[.itl]?.count, UInt64(n - 1), "every gap is a sample")
+        XCTAssertEqual(RecordBuilder.threeDigits(123_456), 123_000)
+        XCTAssertEqual(RecordBuilder.threeDigits(999), 999)
     }
 }

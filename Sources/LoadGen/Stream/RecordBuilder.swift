@@ -45,13 +45,13 @@ public struct RecordBuilder: Sendable {
         }
         if e.isToken {
             record.tokenEvents += 1
-            if let last = lastTokenMicros { record.tokenGapsMicros.append(now - last) }
+            if let last = lastTokenMicros { addGap(now >= last ? now - last : 0) }
             lastTokenMicros = now
             if record.firstTokenMicros == nil { record.firstTokenMicros = now }
             if record.firstTextMicros == nil && e.hasText { record.firstTextMicros = now }
         }
         if let g = e.generatedTokens { serverTokens = g }
-        if let p = e.promptTokens, p > 0 { record.inputTokens = p }
+        if let p = e.promptTokens, p > 0, p < 100_000_000 { record.inputTokens = p }
         if let f = e.finishReason { record.finishReason = f }
         if e.isFinal {
             sawFinal = true
@@ -73,14 +73,38 @@ public struct RecordBuilder: Sendable {
         if !sawFinal && record.errorClass == nil {
             fail(.incomplete, message: "connection closed before the final event (\(record.tokenEvents) token events)", at: now)
         }
-        if let s = serverTokens {
+        if let s = serverTokens, Self.plausible(s, events: record.tokenEvents, asked: record.maxNewTokens) {
             record.outputTokens = s
             record.outputTokensSource = .server
         } else {
+            record.implausibleServerTokens = serverTokens
             record.outputTokens = record.tokenEvents
             record.outputTokensSource = .events
         }
         return record
+    }
+
+    /// A server's token count is believed when it fits what was seen and asked: not negative, not zero when tokens
+    /// arrived, no more than `max_new_tokens` (or the events seen), and no fewer than the events seen less one (some
+    /// servers end with an event that carries no token of its own).
+    static func plausible(_ count: Int, events: Int, asked: Int) -> Bool {
+        count >= 0 && !(count == 0 && events > 0) && count <= Swift.max(asked, events) && count >= events - 1
+    }
+
+    /// One inter-token gap: kept exactly up to `RequestRecord.keptGaps`, then folded by value.
+    private mutating func addGap(_ gap: UInt64) {
+        if record.tokenGapsMicros.count < RequestRecord.keptGaps {
+            record.tokenGapsMicros.append(gap)
+        } else {
+            record.foldedGapsMicros[Self.threeDigits(gap), default: 0] += 1
+        }
+    }
+
+    /// `v` rounded down to three significant digits (the HDR histograms' resolution).
+    static func threeDigits(_ v: UInt64) -> UInt64 {
+        var scale: UInt64 = 1
+        while v / scale >= 1000 { scale *= 10 }
+        return v / scale * scale
     }
 
     private mutating func end(at now: UInt64) {

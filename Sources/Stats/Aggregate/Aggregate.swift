@@ -46,6 +46,8 @@ public struct Aggregate: Codable, Sendable, Equatable {
     public var succeededWithoutToken = 0
     /// Token events seen across succeeded requests; beside `outputTokens` it shows tokens merged into one event.
     public var tokenEvents = 0
+    /// Requests whose server token count could not be right, so their token events were counted instead.
+    public var implausibleServerCounts = 0
     public var metrics: [MetricName: TrackedMetric] = [:]
     public var coldTTFT = TrackedMetric()
     public var warmTTFT = TrackedMetric()
@@ -59,6 +61,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
         case inputTokens = "input_tokens", outputTokensFromServer = "output_tokens_from_server", metSLO = "met_slo"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
         case succeededWithoutToken = "succeeded_without_token", tokenEvents = "token_events"
+        case implausibleServerCounts = "implausible_server_counts"
     }
 
     public init(from decoder: Decoder) throws {
@@ -77,6 +80,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
         // Absent from summaries written before these counts existed.
         succeededWithoutToken = try c.decodeIfPresent(Int.self, forKey: .succeededWithoutToken) ?? 0
         tokenEvents = try c.decodeIfPresent(Int.self, forKey: .tokenEvents) ?? 0
+        implausibleServerCounts = try c.decodeIfPresent(Int.self, forKey: .implausibleServerCounts) ?? 0
         metrics = try c.decodeIfPresent([MetricName: TrackedMetric].self, forKey: .metrics) ?? [:]
         coldTTFT = try c.decodeIfPresent(TrackedMetric.self, forKey: .coldTTFT) ?? TrackedMetric()
         warmTTFT = try c.decodeIfPresent(TrackedMetric.self, forKey: .warmTTFT) ?? TrackedMetric()
@@ -122,8 +126,10 @@ public struct Aggregate: Codable, Sendable, Equatable {
         if !r.tokenGapsMicros.isEmpty {
             var itl = metrics.removeValue(forKey: .itl) ?? TrackedMetric()
             for g in r.tokenGapsMicros { itl.record(g) }
+            for (g, n) in r.foldedGapsMicros { itl.record(g, count: n) }
             metrics[.itl] = itl
         }
+        if r.implausibleServerTokens != nil { implausibleServerCounts += 1 }
     }
 
     private mutating func record(_ name: MetricName, _ v: UInt64) {
@@ -138,6 +144,7 @@ public struct Aggregate: Codable, Sendable, Equatable {
         inputTokens.addSaturating(o.inputTokens); metSLO.addSaturating(o.metSLO)
         outputTokensFromServer.addSaturating(o.outputTokensFromServer)
         succeededWithoutToken.addSaturating(o.succeededWithoutToken); tokenEvents.addSaturating(o.tokenEvents)
+        implausibleServerCounts.addSaturating(o.implausibleServerCounts)
         errors.merge(o.errors, uniquingKeysWith: Int.saturatingSum)
         statusCodes.merge(o.statusCodes, uniquingKeysWith: Int.saturatingSum)
         streamErrorTypes.merge(o.streamErrorTypes, uniquingKeysWith: Int.saturatingSum)

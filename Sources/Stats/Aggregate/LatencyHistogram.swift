@@ -20,6 +20,12 @@ public struct LatencyHistogram: Sendable, Equatable {
         histogram.record(Swift.min(Swift.max(micros, 1), Self.highestMicros))
     }
 
+    /// Records `count` samples of one value in microseconds.
+    public mutating func record(_ micros: UInt64, count: UInt64) {
+        guard count > 0 else { return }
+        histogram.record(Swift.min(Swift.max(micros, 1), Self.highestMicros), count: count)
+    }
+
     /// Adds every count of `other` (same layout by construction, so the merge is exact).
     public mutating func merge(_ other: LatencyHistogram) {
         histogram.add(other.histogram)

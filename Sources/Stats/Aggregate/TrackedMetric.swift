@@ -12,6 +12,14 @@ public struct TrackedMetric: Codable, Sendable, Equatable {
         maxMicros = Swift.max(maxMicros, micros)
     }
 
+    /// Records `count` samples of one value.
+    public mutating func record(_ micros: UInt64, count: UInt64) {
+        guard count > 0 else { return }
+        histogram.record(micros, count: count)
+        minMicros = Swift.min(minMicros, micros)
+        maxMicros = Swift.max(maxMicros, micros)
+    }
+
     public mutating func merge(_ other: TrackedMetric) {
         histogram.merge(other.histogram)
         minMicros = Swift.min(minMicros, other.minMicros)

@@ -39,8 +39,16 @@ public struct RequestRecord: Sendable, Equatable {
     /// The first event with visible text (what a person sees first).
     public var firstTextMicros: UInt64?
     public var endMicros: UInt64
-    /// Gaps between consecutive token events (inter-token latency samples).
+    /// Gaps between consecutive token events (inter-token latency samples), the first `keptGaps` of them exactly.
     public var tokenGapsMicros: [UInt64]
+    /// Gaps past the first `keptGaps`, counted per value rounded to three significant digits (the histograms'
+    /// own resolution), so a stream that never ends costs bounded memory and loses no precision.
+    public var foldedGapsMicros: [UInt64: UInt64] = [:]
+    /// How many gaps a record keeps exactly before folding the rest.
+    public static let keptGaps = 4096
+    /// A token count the server claimed that cannot be right (negative, zero with tokens seen, or above what was
+    /// asked for): kept here for the CSV, while `outputTokens` falls back to the event count.
+    public var implausibleServerTokens: Int?
     public var tokenEvents: Int
     public var outputTokens: Int
     public var outputTokensSource: TokenCountSource

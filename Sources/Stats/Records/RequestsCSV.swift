@@ -4,7 +4,7 @@ public enum RequestsCSV {
         "sequence", "vu", "stage", "adapter", "cold", "intended_ms", "sent_ms", "ttft_ms", "ttft_intended_ms", "tpot_ms", "e2e_ms",
         "schedule_lag_ms", "output_tokens", "output_tokens_source", "token_events", "input_words", "input_tokens",
         "max_new_tokens", "status", "finish_reason", "error_class", "error_type", "error_message", "request_id", "connect_ms",
-        "ttft_visible_ms", "client_request_id",
+        "ttft_visible_ms", "client_request_id", "implausible_server_tokens",
     ]
 
     public static func row(_ r: RequestRecord, windowStartMicros: UInt64) -> [String] {
@@ -16,7 +16,7 @@ public enum RequestsCSV {
             String(r.outputTokens), r.outputTokensSource.rawValue, String(r.tokenEvents), String(r.inputWords),
             r.inputTokens.map(String.init) ?? "", String(r.maxNewTokens), String(r.status), r.finishReason ?? "",
             r.errorClass?.rawValue ?? "", r.errorType ?? "", r.errorMessage ?? "", r.requestId ?? "", msText(r.connectMicros),
-            ms(r.ttftVisibleMicros), r.clientRequestId ?? "",
+            ms(r.ttftVisibleMicros), r.clientRequestId ?? "", r.implausibleServerTokens.map(String.init) ?? "",
         ]
     }
 

@@ -26,6 +26,9 @@ public enum TerminalReport {
         var tokens = "\(s.outputTokens) (counted by: \(s.outputTokensSource)"
         if let e = s.tokenEvents, let per = s.outputTokensPerEvent { tokens += "; \(e) token events, \(fmt(per)) tokens per event" }
         line("output tokens", tokens + ")")
+        if s.aggregate.implausibleServerCounts > 0 {
+            line("server counts", "\(s.aggregate.implausibleServerCounts) implausible token counts from the server ignored (token events counted instead; see requests.csv)")
+        }
         if let n = r.succeededWithoutToken, n > 0 { line("no token", "\(n) succeeded requests produced no token (no TTFT)") }
         if let g = t.goodput, let f = t.goodputFraction {
             line("goodput", "\(fmt(g)) req/s meeting SLO (\(fmt(f * 100))% of requests)")
