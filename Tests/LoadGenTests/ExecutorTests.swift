@@ -95,6 +95,16 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(sender.sent.last?.intended, t0 + 120_000, "sent again after the 100 ms back-off")
     }
 
+    func testVUStartSpreadStaggersTheFirstRequests() {
+        let clock = ManualClock(startMicros: t0), wakes = ManualWakes(clock: clock), sender = RecordingSender()
+        let ex = VUExecutor(sender: sender, wakes: wakes, clock: clock, load: .constantVUs(vus: 4, duration: .seconds(2)),
+                            thinkTime: .zero, startSpread: .seconds(1))
+        ex.start(at: t0) {}
+        wakes.advance(to: t0 + 999_999)
+        XCTAssertEqual(sender.sent.map(\.intended), [0, 250_000, 500_000, 750_000].map { t0 + $0 }, "VU i of 4 at i/4 s")
+        XCTAssertEqual(sender.sent.map(\.vu), [0, 1, 2, 3])
+    }
+
     func testRampingVUsStartOnTheTickAndLabelStages() {
         let clock = ManualClock(startMicros: t0), wakes = ManualWakes(clock: clock), sender = RecordingSender()
         let load = Scenario.Load.rampingVUs(startVUs: 0, stages: [.init(duration: .seconds(1), target: 4), .init(duration: .seconds(1), target: 4)])

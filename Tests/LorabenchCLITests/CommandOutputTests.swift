@@ -72,6 +72,26 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(r.out.hasSuffix("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)\n"))
     }
 
+    func testCellSetupRunsBeforeEachCellAndAFailingOneSkipsIt() async throws {
+        let path = try writeTempScenario(Self.small)
+        let log = SimHarness.tempDir() + ".log"
+        let ok = await lorabench(["sweep", path, "--adapters", "0,1", "--concurrency", "1", "--cell-duration", "300ms", "--out", SimHarness.tempDir(),
+                                  "--set", #"adapters=["org/a"]"#, "--cell-setup", "echo $LORABENCH_CELL >> \(log)"])
+        XCTAssertEqual(ok.code, LorabenchExit.ok, ok.err)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), "a0-c1\na1-c1\n")
+        let bad = await lorabench(["sweep", path, "--adapters", "0", "--concurrency", "1", "--cell-duration", "300ms", "--out", SimHarness.tempDir(),
+                                   "--cell-setup", "exit 3"])
+        XCTAssertEqual(bad.code, LorabenchExit.runError)
+        XCTAssertTrue(bad.err.contains("lorabench: cell a0-c1: --cell-setup exited with status 3; cell skipped\n"), bad.err)
+        XCTAssertTrue(bad.err.hasSuffix("lorabench: no cell of the sweep could be run\n"), bad.err)
+    }
+
+    func testSweepAgainstAServerItCannotRestartSaysSo() async throws {
+        let path = try writeTempScenario(#"{"target":{"url":"http://127.0.0.1:9"},"concurrency":1,"duration":"1s","adapters":["a"],"health":{"interval":"50ms","timeout":"100ms"}}"#)
+        let r = await lorabench(["sweep", path, "--adapters", "1", "--concurrency", "1", "--out", SimHarness.tempDir()])
+        XCTAssertTrue(r.err.contains("note: the cells share one server that lorabench does not restart"), r.err)
+    }
+
     func testOneStopRequestEndsTheSweepAfterTheCellInFlight() async throws {
         let path = try writeTempScenario(Self.small)
         let dir = SimHarness.tempDir()

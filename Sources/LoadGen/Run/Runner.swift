@@ -184,7 +184,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 switch scenario.load {
                 case .constantVUs, .rampingVUs:
                     ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime,
-                                    failureBackoff: scenario.failureBackoff)
+                                    failureBackoff: scenario.failureBackoff, startSpread: scenario.vuStartSpread)
                 case .constantArrivalRate, .rampingArrivalRate:
                     ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
                                          maxQueue: scenario.maxQueue, seed: scenario.seed)

@@ -125,6 +125,9 @@ public struct Scenario: Sendable {
     /// Closed models: the pause after a failed request when there is no think time, so a broken route does not
     /// become a flood of instant retries; zero turns it off.
     public var failureBackoff: Duration
+    /// Closed models: VUs that would all start at once start spread evenly over this interval, so the first
+    /// requests are not one synchronized batch (a sweep sets it unless the scenario does); zero starts them together.
+    public var vuStartSpread: Duration
     public var requestTimeout: Duration
     public var streamIdleTimeout: Duration
     public var gracefulStop: Duration

@@ -9,7 +9,7 @@ public enum ScenarioLoader {
     static let topKeys = [
         "name", "description", "target", "executor", "concurrency", "vus", "duration", "stages", "start_vus",
         "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "max_queue", "arrival", "burstiness",
-        "think_time", "failure_backoff", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
+        "think_time", "failure_backoff", "vu_start_spread", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
         "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
     ]
 
@@ -104,6 +104,8 @@ public enum ScenarioLoader {
         if maxQueue > 0, case .some(.rampingVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
         let think = r.duration(top, "think_time", "") ?? .zero
         let backoff = r.duration(top, "failure_backoff", "") ?? .milliseconds(100)
+        let spread = r.duration(top, "vu_start_spread", "") ?? .zero
+        if spread > .zero, let load, spread >= load.duration { r.fail("vu_start_spread", "must be shorter than the run (\(DurationText.format(load.duration)))") }
         let timeout = r.duration(top, "request_timeout", "", allowZero: false) ?? .seconds(120)
         let idle = r.duration(top, "stream_idle_timeout", "", allowZero: false) ?? .seconds(60)
         let grace = r.duration(top, "graceful_stop", "") ?? .seconds(10)
@@ -138,7 +140,7 @@ public enum ScenarioLoader {
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(
-            name: name, target: target, load: load, arrival: arrival, maxQueue: maxQueue, thinkTime: think, failureBackoff: backoff, requestTimeout: timeout,
+            name: name, target: target, load: load, arrival: arrival, maxQueue: maxQueue, thinkTime: think, failureBackoff: backoff, vuStartSpread: spread, requestTimeout: timeout,
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
             parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))

@@ -11,6 +11,7 @@ final class VUExecutor: Executor {
     private let schedule: StageSchedule
     private let thinkMicros: UInt64
     private let backoffMicros: UInt64
+    private let spreadMicros: UInt64
     private var startMicros: UInt64 = 0
     private var running: [Bool]
     private var wanted = 0
@@ -21,7 +22,7 @@ final class VUExecutor: Executor {
 
     /// `wakes` must belong to this executor alone: stopping cancels all of its wake-ups.
     init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, thinkTime: Duration,
-         failureBackoff: Duration = .zero) {
+         failureBackoff: Duration = .zero, startSpread: Duration = .zero) {
         self.sender = sender
         self.wakes = wakes
         self.clock = clock
@@ -32,6 +33,7 @@ final class VUExecutor: Executor {
         }
         thinkMicros = UInt64(thinkTime.microseconds)
         backoffMicros = UInt64(failureBackoff.microseconds)
+        spreadMicros = UInt64(max(0, startSpread.microseconds))
         running = Array(repeating: false, count: max(1, load.maxInFlight))
     }
 
@@ -50,7 +52,13 @@ final class VUExecutor: Executor {
         for i in 0..<wanted where !running[i] {
             running[i] = true
             activeVUs += 1
-            iterate(i, intended: now)
+            // VU i of n starts no earlier than i/n of the spread into the window.
+            let earliest = startMicros + spreadMicros * UInt64(i) / UInt64(running.count)
+            if earliest > now {
+                wakes.schedule(at: earliest) { [unowned self] in self.iterate(i, intended: earliest) }
+            } else {
+                iterate(i, intended: now)
+            }
         }
         wakes.schedule(at: now + Self.tickMicros) { [unowned self] in self.tick() }
     }

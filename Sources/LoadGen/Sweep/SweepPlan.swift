@@ -115,6 +115,11 @@ public struct SweepPlan: Sendable {
         }
         for k in ["stages", "start_vus", "rate", "start_rate", "executor", "concurrency", "vus"] { o[k] = nil }
         o["duration"] = .string(DurationText.format(duration))
+        // Cells start their VUs over a short interval unless the scenario says otherwise, so a cell's first touches
+        // are not one synchronized batch.
+        if o["vu_start_spread"] == nil, cell.concurrency != nil {
+            o["vu_start_spread"] = .string(DurationText.format(min(.seconds(1), duration / 10)))
+        }
         if let c = cell.concurrency {
             for k in ["time_unit", "pre_allocated_vus", "max_vus", "arrival", "burstiness"] { o[k] = nil }
             o["concurrency"] = .int(Int64(c))

@@ -42,6 +42,10 @@ struct SweepCommand: ConsoleCommand {
     @Flag(help: "Continue an interrupted sweep in --out, skipping finished cells.")
     var resume = false
 
+    @Option(name: .customLong("cell-setup"),
+            help: "Shell command run before each cell (restart the server, unload adapters); LORABENCH_CELL names the cell.")
+    var cellSetup: String?
+
     static func list<T>(_ text: String?, _ name: String, _ parse: (String) -> T?) throws -> [T]? {
         guard let text else { return nil }
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -104,11 +108,21 @@ struct SweepCommand: ConsoleCommand {
         defer { trap.disarm() }
         let launcher = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
         let token = checked.bearerToken
+        let setup = cellSetup.map(CellSetup.init)
+        if setup == nil, case .url = base.target.endpoint, sweep.plan.adapterCounts.contains(where: { $0 > 0 }) {
+            console.info("note: the cells share one server that lorabench does not restart: adapters loaded by earlier cells "
+                         + "stay warm, so a 1st-touch TTFT is not a cold load (give --cell-setup to restart or unload between cells)")
+        }
+        let environment = console.environment
         let runner = SweepRunner(name: base.name, sweep: sweep, document: checked.document, check: check, directory: dir, resume: resume)
         let report: SweepReport
         do {
-            report = try await runner.run(cell: { _, s, cellDir in
+            report = try await runner.run(cell: { cell, s, cellDir in
                 if relay.stopRequests > 0 { return SweepRunner.CellResult(summary: nil, aborted: true) }
+                if let setup, let failure = await setup.run(cell: cell.id, directory: cellDir, environment: environment) {
+                    console.error("cell \(cell.id): \(failure); cell skipped")
+                    return SweepRunner.CellResult(summary: nil, aborted: false)
+                }
                 var cellLauncher = launcher
                 cellLauncher.out = cellDir
                 cellLauncher.resultsRoot = dir
@@ -121,6 +135,10 @@ struct SweepCommand: ConsoleCommand {
         }
         console.print(report.terminalTable())
         console.print("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)")
+        if report.complete && report.rows.isEmpty {
+            console.error("no cell of the sweep could be run")
+            return LorabenchExit.runError
+        }
         if !report.complete {
             console.error("sweep interrupted; continue with: lorabench sweep \(scenario) --resume --out \(dir) (same options)")
             return LorabenchExit.aborted
