@@ -225,6 +225,9 @@ public enum ScenarioLoader {
         c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))
     }
 
+    /// Arrival rates above this (per second) are refused: a single process cannot start requests faster.
+    public static let maxArrivalsPerSecond: Double = 100_000
+
     static let executors = ["constant-vus", "ramping-vus", "constant-arrival-rate", "ramping-arrival-rate"]
 
     static func parseLoad(_ top: [String: JSONValue], _ r: inout ScenarioReader) -> Scenario.Load? {
@@ -258,21 +261,36 @@ public enum ScenarioLoader {
         default:
             if top[vusKey] != nil { r.fail(vusKey, "not used by \(executor!) (use max_vus to cap requests in flight)") }
             if top["think_time"] != nil { r.fail("think_time", "not used by \(executor!) (arrivals do not wait for each other)") }
-            let unit = r.duration(top, "time_unit", "", allowZero: false) ?? .seconds(1)
+            let unit: Duration? = top["time_unit"] == nil ? .seconds(1) : r.duration(top, "time_unit", "", allowZero: false)
             let pre = r.int(top, "pre_allocated_vus", "", range: 1...maxCount)
             let maxVUs = r.int(top, "max_vus", "", range: 1...maxCount)
             let cap = maxVUs ?? pre ?? 100
             if let pre, let maxVUs, maxVUs < pre { r.fail("max_vus", "expected at least pre_allocated_vus (\(pre)), got \(maxVUs)") }
+            // Arrivals per second one process can start (each is a request on the wire); above it the schedule
+            // would run ahead of the client for the whole run.
+            func checkRate(_ v: Double?, _ path: String) {
+                guard let v, let unit else { return }
+                let perSecond = v / unit.seconds
+                if perSecond > maxArrivalsPerSecond {
+                    r.fail(path, "\(ScenarioReader.show(v)) per \(DurationText.format(unit)) is \(ScenarioReader.show(perSecond.rounded())) arrivals/s; "
+                           + "one lorabench process starts at most \(Int(maxArrivalsPerSecond)) requests/s (split the load over several)")
+                }
+            }
             if executor == "constant-arrival-rate" {
                 let rate = r.number(top, "rate", "", range: 0.000_001...1_000_000)
                 if top["rate"] == nil { r.fail("rate", "required for constant-arrival-rate (arrivals per time_unit)") }
+                checkRate(rate, "rate")
                 let d = r.duration(top, "duration", "", allowZero: false)
                 if top["duration"] == nil { r.fail("duration", "required for constant-arrival-rate") }
                 guard let rate, let d else { return nil }
+                guard let unit else { return nil }
                 return .constantArrivalRate(rate: rate, timeUnit: unit, duration: d, preAllocatedVUs: pre ?? cap, maxVUs: cap)
             }
             let start = r.number(top, "start_rate", "", range: 0...1_000_000) ?? 0
+            checkRate(start, "start_rate")
             guard let stages = parseStages(top, max: 1_000_000, integer: false, &r) else { return nil }
+            for (i, s) in stages.enumerated() { checkRate(s.target, "stages[\(i)].target") }
+            guard let unit else { return nil }
             return .rampingArrivalRate(startRate: start, timeUnit: unit, stages: stages, preAllocatedVUs: pre ?? cap, maxVUs: cap)
         }
     }
