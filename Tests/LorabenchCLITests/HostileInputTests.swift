@@ -167,4 +167,18 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(s.requests.interrupted, 0)
         }
     }
+
+    // Item 11: a word_list under /proc claims size 0 and never ends; reading stops at the limit.
+    func testAWordListUnderProcIsRefusedAtTheLimit() async throws {
+        guard FileManager.default.isReadableFile(atPath: "/proc/self/pagemap") else { throw XCTSkip("no readable /proc/self/pagemap") }
+        let started = Date()
+        let r = await lorabench(["validate", try scenarioFile("http://127.0.0.1:9", #","word_list":"/proc/self/pagemap""#)])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(r.err.contains("word_list: /proc/self/pagemap holds more than 4194304 bytes"), r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        let fifo = NSTemporaryDirectory() + "fifo-\(UUID().uuidString)"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let f = await lorabench(["validate", try scenarioFile("http://127.0.0.1:9", #","word_list":"\#(fifo)""#)])
+        XCTAssertTrue(f.err.contains("is not a regular file"), f.err)
+    }
 }

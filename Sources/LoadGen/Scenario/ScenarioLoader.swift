@@ -111,16 +111,15 @@ public enum ScenarioLoader {
         var words = WordList.builtIn
         let wordListPath = r.string(top, "word_list", "")
         if let p = wordListPath {
-            let attrs = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: p).resolvingSymlinksInPath().path)
-            if attrs?[.type] as? FileAttributeType != .typeRegular {
-                r.fail("word_list", "\(p) is not a regular file")
-            } else if let size = attrs?[.size] as? NSNumber, size.intValue > maxFileBytes {
-                r.fail("word_list", "\(p) is \(size.intValue) bytes; word lists are limited to \(maxFileBytes) bytes")
-            } else if let text = try? String(contentsOfFile: p, encoding: .utf8) {
-                words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-                if words.isEmpty { r.fail("word_list", "file \(p) holds no words") }
-            } else {
-                r.fail("word_list", "cannot read word list file \(p)")
+            switch BoundedFile.read(p, limit: maxFileBytes) {
+            case .failure(let why): r.fail("word_list", "\(p) \(why.reason)")
+            case .success(let data):
+                if let text = String(data: data, encoding: .utf8) {
+                    words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+                    if words.isEmpty { r.fail("word_list", "file \(p) holds no words") }
+                } else {
+                    r.fail("word_list", "\(p) is not valid UTF-8 text")
+                }
             }
         }
         let adapters = parseAdapters(top["adapters"], &r)
