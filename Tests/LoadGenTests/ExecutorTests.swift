@@ -18,6 +18,16 @@ final class ManualWakes: WakeScheduling {
 
     var pending: Int { entries.count }
 
+    /// Runs the earliest wake-up already due without moving the clock (a process that is late); false when none is.
+    @discardableResult
+    func runOneDue() -> Bool {
+        let now = clock.nowMicros()
+        guard let next = entries.filter({ $0.at <= now }).min(by: { ($0.at, $0.seq) < ($1.at, $1.seq) }) else { return false }
+        entries.removeAll { $0.seq == next.seq }
+        next.action()
+        return true
+    }
+
     func advance(to t: UInt64) {
         while let next = entries.filter({ $0.at <= t }).min(by: { ($0.at, $0.seq) < ($1.at, $1.seq) }) {
             entries.removeAll { $0.seq == next.seq }

@@ -167,4 +167,37 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(s.requests.interrupted, 0)
         }
     }
+
+    // Item 11: a word_list under /proc claims size 0 and never ends; reading stops at the limit.
+    func testAWordListUnderProcIsRefusedAtTheLimit() async throws {
+        guard FileManager.default.isReadableFile(atPath: "/proc/self/pagemap") else { throw XCTSkip("no readable /proc/self/pagemap") }
+        let started = Date()
+        let r = await lorabench(["validate", try scenarioFile("http://127.0.0.1:9", #","word_list":"/proc/self/pagemap""#)])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(r.err.contains("word_list: /proc/self/pagemap holds more than 4194304 bytes"), r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        let fifo = NSTemporaryDirectory() + "fifo-\(UUID().uuidString)"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let f = await lorabench(["validate", try scenarioFile("http://127.0.0.1:9", #","word_list":"\#(fifo)""#)])
+        XCTAssertTrue(f.err.contains("is not a regular file"), f.err)
+    }
+
+    // Item 2 (fixed on main, the executor's own WakeQueue): the schedule's end plus graceful_stop cuts off streams
+    // that are still open; the cut-off wake must not be dropped when the executor stops.
+    func testStreamsOpenAtTheEndAreCutOffAfterGracefulStop() async throws {
+        let server = try CannedServer(response: CannedServer.sse(token), trickle: 30)
+        defer { server.stop() }
+        let out = SimHarness.tempDir()
+        let path = try writeTempScenario("""
+        {"name":"cutoff","target":{"url":"\(server.baseURL)"},"concurrency":2,"duration":"2s","graceful_stop":"1s",
+         "health":false,"request_timeout":"30s","stream_idle_timeout":"30s"}
+        """)
+        let started = Date()
+        let r = await lorabench(["run", path, "--out", out, "--quiet"])
+        let took = Date().timeIntervalSince(started)
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        XCTAssertGreaterThan(took, 2.9)
+        XCTAssertLessThan(took, 5, "ended at 2 s + 1 s, not at request_timeout (30 s)")
+        XCTAssertEqual(try ResultFiles.summary(at: out).requests.interrupted, 2)
+    }
 }

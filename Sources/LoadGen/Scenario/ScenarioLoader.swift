@@ -114,16 +114,15 @@ public enum ScenarioLoader {
         var words = WordList.builtIn
         let wordListPath = r.string(top, "word_list", "")
         if let p = wordListPath {
-            let attrs = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: p).resolvingSymlinksInPath().path)
-            if attrs?[.type] as? FileAttributeType != .typeRegular {
-                r.fail("word_list", "\(p) is not a regular file")
-            } else if let size = attrs?[.size] as? NSNumber, size.intValue > maxFileBytes {
-                r.fail("word_list", "\(p) is \(size.intValue) bytes; word lists are limited to \(maxFileBytes) bytes")
-            } else if let text = try? String(contentsOfFile: p, encoding: .utf8) {
-                words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-                if words.isEmpty { r.fail("word_list", "file \(p) holds no words") }
-            } else {
-                r.fail("word_list", "cannot read word list file \(p)")
+            switch BoundedFile.read(p, limit: maxFileBytes) {
+            case .failure(let why): r.fail("word_list", "\(p) \(why.reason)")
+            case .success(let data):
+                if let text = String(data: data, encoding: .utf8) {
+                    words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+                    if words.isEmpty { r.fail("word_list", "file \(p) holds no words") }
+                } else {
+                    r.fail("word_list", "\(p) is not valid UTF-8 text")
+                }
             }
         }
         let adapters = parseAdapters(top["adapters"], &r)
@@ -228,6 +227,9 @@ public enum ScenarioLoader {
         c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))
     }
 
+    /// Arrival rates above this (per second) are refused: a single process cannot start requests faster.
+    public static let maxArrivalsPerSecond: Double = 100_000
+
     static let executors = ["constant-vus", "ramping-vus", "constant-arrival-rate", "ramping-arrival-rate"]
 
     static func parseLoad(_ top: [String: JSONValue], _ r: inout ScenarioReader) -> Scenario.Load? {
@@ -261,21 +263,36 @@ public enum ScenarioLoader {
         default:
             if top[vusKey] != nil { r.fail(vusKey, "not used by \(executor!) (use max_vus to cap requests in flight)") }
             if top["think_time"] != nil { r.fail("think_time", "not used by \(executor!) (arrivals do not wait for each other)") }
-            let unit = r.duration(top, "time_unit", "", allowZero: false) ?? .seconds(1)
+            let unit: Duration? = top["time_unit"] == nil ? .seconds(1) : r.duration(top, "time_unit", "", allowZero: false)
             let pre = r.int(top, "pre_allocated_vus", "", range: 1...maxCount)
             let maxVUs = r.int(top, "max_vus", "", range: 1...maxCount)
             let cap = maxVUs ?? pre ?? 100
             if let pre, let maxVUs, maxVUs < pre { r.fail("max_vus", "expected at least pre_allocated_vus (\(pre)), got \(maxVUs)") }
+            // Arrivals per second one process can start (each is a request on the wire); above it the schedule
+            // would run ahead of the client for the whole run.
+            func checkRate(_ v: Double?, _ path: String) {
+                guard let v, let unit else { return }
+                let perSecond = v / unit.seconds
+                if perSecond > maxArrivalsPerSecond {
+                    r.fail(path, "\(ScenarioReader.show(v)) per \(DurationText.format(unit)) is \(ScenarioReader.show(perSecond.rounded())) arrivals/s; "
+                           + "one lorabench process starts at most \(Int(maxArrivalsPerSecond)) requests/s (split the load over several)")
+                }
+            }
             if executor == "constant-arrival-rate" {
                 let rate = r.number(top, "rate", "", range: 0.000_001...1_000_000)
                 if top["rate"] == nil { r.fail("rate", "required for constant-arrival-rate (arrivals per time_unit)") }
+                checkRate(rate, "rate")
                 let d = r.duration(top, "duration", "", allowZero: false)
                 if top["duration"] == nil { r.fail("duration", "required for constant-arrival-rate") }
                 guard let rate, let d else { return nil }
+                guard let unit else { return nil }
                 return .constantArrivalRate(rate: rate, timeUnit: unit, duration: d, preAllocatedVUs: pre ?? cap, maxVUs: cap)
             }
             let start = r.number(top, "start_rate", "", range: 0...1_000_000) ?? 0
+            checkRate(start, "start_rate")
             guard let stages = parseStages(top, max: 1_000_000, integer: false, &r) else { return nil }
+            for (i, s) in stages.enumerated() { checkRate(s.target, "stages[\(i)].target") }
+            guard let unit else { return nil }
             return .rampingArrivalRate(startRate: start, timeUnit: unit, stages: stages, preAllocatedVUs: pre ?? cap, maxVUs: cap)
         }
     }

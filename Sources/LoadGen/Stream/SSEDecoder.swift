@@ -1,5 +1,6 @@
 /// An incremental Server-Sent Events decoder: bytes in (split anywhere), complete `data` payloads out.
-/// Accepts `data:` with or without the space, LF, CRLF or CR line ends, comments, and multi-line data.
+/// Accepts `data:` with or without the space, LF, CRLF or CR line ends, comments, and multi-line data;
+/// one UTF-8 byte order mark at the start of the stream is skipped, as the SSE specification says.
 public struct SSEDecoder: Sendable {
     /// What the decoder found in the bytes fed so far.
     public enum Item: Equatable, Sendable {
@@ -19,6 +20,9 @@ public struct SSEDecoder: Sendable {
     private var data: [UInt8] = []
     private var hasData = false
     private var lastWasCR = false
+    /// Bytes of a possible byte order mark held at the stream's start; nil once the start is past.
+    private var startBytes: [UInt8]? = []
+    private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     public init(maxEventBytes: Int = 1 << 20) {
         self.maxEventBytes = maxEventBytes
@@ -28,6 +32,24 @@ public struct SSEDecoder: Sendable {
 
     /// Feeds bytes and calls `emit` for each complete item, in order.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Item) throws -> Void) throws {
+        if var head = startBytes {
+            // The stream's first bytes: skip one BOM, which may arrive split across reads.
+            head.append(contentsOf: bytes.prefix(3))
+            if head.count < 3 && Self.bom.starts(with: head) {
+                startBytes = head
+                return
+            }
+            startBytes = nil
+            let held = head.count - min(bytes.count, 3)  // bytes kept from earlier calls
+            var first = Array(head.prefix(held)) + Array(bytes)
+            if first.starts(with: Self.bom) { first.removeFirst(3) }
+            try first.withUnsafeBytes { try feedLines($0, emit) }
+            return
+        }
+        try feedLines(bytes, emit)
+    }
+
+    private mutating func feedLines(_ bytes: UnsafeRawBufferPointer, _ emit: (Item) throws -> Void) throws {
         var i = 0
         let n = bytes.count
         while i < n {

@@ -21,12 +21,27 @@ public final class Console: Sendable {
         writeErr = err
     }
 
-    /// The process's own stdout, stderr, environment and SIGINT/SIGTERM.
+    /// The process's own stdout, stderr, environment and SIGINT/SIGTERM/SIGHUP. SIGPIPE is ignored: a reader
+    /// that went away must not kill a run before it writes its results.
     public static func standard() -> Console {
-        Console(environment: ProcessInfo.processInfo.environment, stderrIsTerminal: isatty(STDERR_FILENO) == 1,
-                signals: ProcessSignals(),
-                out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-                err: { FileHandle.standardError.write(Data($0.utf8)) })
+        signal(SIGPIPE, SIG_IGN)
+        return Console(environment: ProcessInfo.processInfo.environment, stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+                       signals: ProcessSignals(),
+                       out: { writeAll(STDOUT_FILENO, $0) },
+                       err: { writeAll(STDERR_FILENO, $0) })
+    }
+
+    /// Writes the whole text with write(2); a closed, full or broken stream (EBADF, ENOSPC, EPIPE, EIO) is
+    /// ignored, since diagnostics that cannot be shown must not stop a run (the result files still hold it all).
+    static func writeAll(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            done += n
+        }
     }
 
     /// A result line on stdout.

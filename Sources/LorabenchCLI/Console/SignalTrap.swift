@@ -12,7 +12,7 @@ public protocol SignalTrapping: Sendable {
     func disarm()
 }
 
-/// SIGINT and SIGTERM of this process.
+/// SIGINT, SIGTERM and SIGHUP of this process (a closed terminal stops a run the way SIGTERM does).
 public struct ProcessSignals: SignalSource {
     public init() {}
 
@@ -21,7 +21,7 @@ public struct ProcessSignals: SignalSource {
     }
 }
 
-/// SIGINT/SIGTERM as events: the first asks for a graceful stop, the second for an immediate one.
+/// SIGINT/SIGTERM/SIGHUP as events: the first asks for a graceful stop, the second for an immediate one.
 /// Threading: handlers run on a private serial queue.
 final class SignalTrap: SignalTrapping, @unchecked Sendable {  // @unchecked: `count` and `sources` are only touched on `queue`.
     private let queue = DispatchQueue(label: "lorabench.signals")
@@ -30,7 +30,7 @@ final class SignalTrap: SignalTrapping, @unchecked Sendable {  // @unchecked: `c
 
     init(first: @escaping @Sendable () -> Void, second: @escaping @Sendable () -> Void) {
         queue.sync {
-            for sig in [SIGINT, SIGTERM] {
+            for sig in Self.signals {
                 signal(sig, SIG_IGN)
                 let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
                 s.setEventHandler { [unowned self] in
@@ -43,14 +43,16 @@ final class SignalTrap: SignalTrapping, @unchecked Sendable {  // @unchecked: `c
         }
     }
 
+    /// The signals that stop a run.
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
     /// Restores default signal handling.
     func disarm() {
         queue.sync {
             for s in sources { s.cancel() }
             sources.removeAll()
         }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for sig in Self.signals { signal(sig, SIG_DFL) }
     }
 }
 
