@@ -28,7 +28,7 @@ public enum ServerReport {
         }
         if !gauges.isEmpty { line("server gauges", gauges.joined(separator: ", ") + " (min/mean/max)") }
         if let a = v.agreement {
-            line("agreement", a.checks.map(check).joined(separator: "; "))
+            line("agreement", agreementCells(a).joined(separator: "; "))
             line("warm-up", a.warmup)
         }
         return out
@@ -42,14 +42,32 @@ public enum ServerReport {
         }
     }
 
-    static func check(_ c: ServerAgreement.Check) -> String {
-        let mark = c.agrees.map { $0 ? "✓" : "✗" } ?? "–"
-        let client = c.client.map(n) ?? "?", server = c.server.map(n) ?? "?"
-        if c.unit == "ms" {
-            guard c.server != nil else { return "\(c.name) – (\(c.note ?? "no data"))" }
-            let bucket = "[\(c.serverLower.map(n) ?? "?"), \(c.serverUpper.map(n) ?? "+Inf")]"
-            return "\(c.name) \(client) vs \(server) \(bucket) \(mark)"
+    /// Latency checks grouped by metric (`e2e p50 … ✓, p90 … ✓`), then one cell per count.
+    static func agreementCells(_ a: ServerAgreement) -> [String] {
+        var cells: [String] = []
+        var groups: [(String, [ServerAgreement.Check])] = []
+        for c in a.checks where c.unit == "ms" {
+            let metric = String(c.name.split(separator: "_").dropLast().joined(separator: "_"))
+            if let i = groups.firstIndex(where: { $0.0 == metric }) { groups[i].1.append(c) } else { groups.append((metric, [c])) }
         }
+        for (metric, cs) in groups {
+            if cs.allSatisfy({ $0.server == nil }) { cells.append("\(metric) – (\(cs.first?.note ?? "no data"))"); continue }
+            cells.append(metric + " " + cs.map { c in
+                let label = c.name.split(separator: "_").last.map(String.init) ?? c.name
+                guard c.server != nil else { return "\(label) – (\(c.note ?? "no data"))" }
+                return "\(label) \(c.client.map(n) ?? "?") vs \(c.server.map(n) ?? "?") [\(c.serverLower.map(n) ?? "?"), \(c.serverUpper.map(n) ?? "+Inf")] \(mark(c))"
+            }.joined(separator: ", "))
+        }
+        cells += a.checks.filter { $0.unit != "ms" }.map(check)
+        if !a.comparable { cells.append("(deltas do not span the window)") }
+        return cells
+    }
+
+    static func mark(_ c: ServerAgreement.Check) -> String { c.agrees.map { $0 ? "✓" : "✗" } ?? "–" }
+
+    static func check(_ c: ServerAgreement.Check) -> String {
+        let mark = mark(c)
+        let client = c.client.map(n) ?? "?", server = c.server.map(n) ?? "?"
         guard c.server != nil || c.client != nil else { return "\(c.name) – (\(c.note ?? "no data"))" }
         return "\(c.name.replacingOccurrences(of: "_", with: " ")) \(client) vs \(server) \(mark)" + (c.agrees == nil ? " (\(c.note ?? ""))" : "")
     }
