@@ -136,6 +136,7 @@ public enum PrometheusText {
         if c.peek == 0x23 { return comment(&c, into: &out) }
         var name = c.name()
         var labels: [PromLabel] = []
+        c.skipSpace()
         if !c.atEnd && c.peek == 0x7B {  // {
             c.i += 1
             while true {

@@ -55,7 +55,7 @@ public struct ServerAgreement: Codable, Sendable, Equatable {
                 if r.reset == true { c.note = "the server restarted during the window"; checks.append(c); continue }
                 if let cv = c.client, let lo = p.lower {
                     c.agrees = cv >= lo - Self.slackMs && cv <= (p.upper ?? .infinity) + Self.slackMs
-                    if c.agrees == false { c.note = "outside the server's bucket (\(Self.bucket(p)) ms)" }
+                    if c.agrees == false { c.note = "outside the server's bucket \(Self.bucket(p)) ms" }
                 } else if c.client == nil {
                     c.note = "no client measurements"
                 }
