@@ -117,6 +117,23 @@ final class ServerMetricsTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.directory + "/server_metrics.csv"))
     }
 
+    func testAHugeOrUnreadableBodyIsAWarningNotAFailedRun() async throws {
+        let huge = try CannedServer(response: Array("HTTP/1.1 200 OK\r\ncontent-length: \(9 << 20)\r\nconnection: close\r\n\r\n".utf8)
+                                    + [UInt8](repeating: 0x31, count: 9 << 20))
+        let html = try CannedServer(response: Array("HTTP/1.1 200 OK\r\ncontent-length: 13\r\nconnection: close\r\n\r\n<html></html>".utf8))
+        defer { huge.stop(); html.stop() }
+        for (server, reason) in [(huge, "body larger than 8 MiB"), (html, "is not Prometheus text (line 1: ")] {
+            let out = SimHarness.tempDir()
+            let r = await lorabench(["run", try writeTempScenario(Self.scenario(#","duration":"300ms""#)), "--out", out,
+                                     "--set", #"server_metrics={"url":"\#(server.baseURL)/metrics"}"#])
+            XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+            let v = try XCTUnwrap(try ResultFiles.summary(at: out).server)
+            XCTAssertEqual(v.scrapes, 0)
+            XCTAssertEqual(v.failedScrapes, 2)
+            XCTAssertTrue(v.warnings.allSatisfy { $0.contains(reason) }, "\(v.warnings)")
+        }
+    }
+
     func testTheBearerTokenIsSentAndWrittenNowhere() async throws {
         let token = "tok-\(UUID().uuidString)"
         let h = try await SimHarness.start(#"{"profile":"fast","api_token":"\#(token)"}"#)
