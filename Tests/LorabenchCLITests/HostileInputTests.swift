@@ -132,7 +132,8 @@ final class HostileInputTests: XCTestCase {
             let server = try KeepAliveServer(response: KeepAliveServer.sse(token + final()), reset: reset)
             let out = SimHarness.tempDir()
             let path = try writeTempScenario("""
-            {"name":"retry","target":{"url":"\(server.baseURL)"},"concurrency":1,"duration":"500ms","health":false,"think_time":"10ms"}
+            {"name":"retry","target":{"url":"\(server.baseURL)"},"concurrency":1,"duration":"500ms","health":false,"think_time":"10ms",
+             "server_metrics":false}
             """)
             let r = await lorabench(["run", path, "--out", out, "--quiet"])
             server.stop()
@@ -190,7 +191,7 @@ final class HostileInputTests: XCTestCase {
         let out = SimHarness.tempDir()
         let path = try writeTempScenario("""
         {"name":"cutoff","target":{"url":"\(server.baseURL)"},"concurrency":2,"duration":"2s","graceful_stop":"1s",
-         "health":false,"request_timeout":"30s","stream_idle_timeout":"30s"}
+         "health":false,"request_timeout":"30s","stream_idle_timeout":"30s","server_metrics":false}
         """)
         let started = Date()
         let r = await lorabench(["run", path, "--out", out, "--quiet"])

@@ -20,4 +20,15 @@ public protocol RunCollector: AnyObject, Sendable {
     func observe(_ progress: RunProgress)
     /// The window has closed and the results folder holds its files; a collector may add its own there.
     func finish(resultsDirectory: String)
+    /// The warm-up is over and the window opens as soon as this returns (so be brief: it delays the first request).
+    func windowWillOpen(resultsDirectory: String)
+    /// The window has closed and the client's summary is complete; a collector may add its section before summary.json is written.
+    func contribute(to summary: inout RunSummary)
+}
+
+extension RunCollector {
+    /// Most collectors need nothing before the window.
+    public func windowWillOpen(resultsDirectory: String) {}
+    /// Most collectors add nothing to the summary.
+    public func contribute(to summary: inout RunSummary) {}
 }

@@ -64,11 +64,15 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     private var executor: Executor?
     private var finishedHandler: (() -> Void)?
     private var cutOffScheduled = false
+    /// The caller's collectors plus the server-metrics scraper when the scenario asks for one.
+    private let collectors: [RunCollector]
 
     public init(scenario: Scenario, baseURL: String, options: RunOptions) {
         self.scenario = scenario
         self.baseURL = baseURL
         self.options = options
+        collectors = options.collectors + ServerMetricsCollector.forScenario(scenario, baseURL: baseURL, bearerToken: options.bearerToken,
+                                                                             log: options.log)
     }
 
     /// Graceful stop: no new requests; in-flight ones get `graceful_stop` to finish, then results are written.
@@ -165,6 +169,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let folderLock: ResultsLock
         do { folderLock = try ResultsDirectory.claim(dir) } catch { teardown(); throw RunError.output("\(error)") }
         defer { folderLock.release() }
+        statsQueue.sync { for c in collectors { c.windowWillOpen(resultsDirectory: dir) } }
         let start = clock.nowMicros()
         let startedAt = Date()
         do {
@@ -235,12 +240,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let summary: RunSummary = try statsQueue.sync {
             do {
                 return try recorderBox.recorder!.finish(run: runInfo, scenario: scenario.resolvedDocument, thresholds: scenario.thresholds,
-                                                       dropped: dropped, interrupted: interrupted)
+                                                       dropped: dropped, interrupted: interrupted,
+                                                       amend: { s in for c in collectors { c.contribute(to: &s) } })
             } catch {
                 throw RunError.output("\(error)")
             }
         }
-        statsQueue.sync { for c in options.collectors { c.finish(resultsDirectory: dir) } }
+        statsQueue.sync { for c in collectors { c.finish(resultsDirectory: dir) } }
         return RunOutcome(summary: summary, directory: dir)
     }
 
@@ -287,13 +293,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             let active = queue.sync { executor?.activeVUs ?? 0 }
             let snap = rec.closeInterval(activeVUs: active)
             checkWrites(rec)
-            guard !options.collectors.isEmpty else { return }
+            guard !collectors.isEmpty else { return }
             let a = rec.aggregate
             let progress = RunProgress(
                 elapsedSeconds: Double(clock.nowMicros() - start) / 1_000_000, scheduledSeconds: total, activeVUs: active,
                 interval: snap, succeeded: a.succeeded, failed: a.failed,
                 ttftP50Micros: rec.liveTTFT.count > 0 ? rec.liveTTFT.percentile(50) : nil)
-            for c in options.collectors { c.observe(progress) }
+            for c in collectors { c.observe(progress) }
         }
         t.resume()
         return t

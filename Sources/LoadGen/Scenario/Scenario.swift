@@ -147,4 +147,6 @@ public struct Scenario: Sendable {
     public var maxEventBytes: Int
     /// The scenario document as run (after `--set`), with secret values removed: stored in summary.json.
     public var resolvedDocument: JSONValue
+    /// Where the server's Prometheus metrics are scraped during the window (`server_metrics`).
+    public var serverMetrics = ServerMetrics()
 }

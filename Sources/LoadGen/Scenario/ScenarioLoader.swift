@@ -11,6 +11,7 @@ public enum ScenarioLoader {
         "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "max_queue", "arrival", "burstiness",
         "think_time", "failure_backoff", "vu_start_spread", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
         "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
+        "server_metrics",
     ]
 
     /// Reads, overrides and validates a scenario file.
@@ -136,13 +137,15 @@ public enum ScenarioLoader {
         let maxEvent = r.int(top, "max_event_bytes", "", range: 1024...(256 << 20)) ?? (1 << 20)
         let thresholds = parseThresholds(top["thresholds"], &r)
         if let s = top["sweep"], s != .null, s.objectValue == nil { r.fail("sweep", "expected an object, got \(s.typeName)") }
+        let serverMetrics = parseServerMetrics(top["server_metrics"], &r)
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(
             name: name, target: target, load: load, arrival: arrival, maxQueue: maxQueue, thinkTime: think, failureBackoff: backoff, vuStartSpread: spread, requestTimeout: timeout,
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
-            parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target))
+            parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target),
+            serverMetrics: serverMetrics)
     }
 
     static func parseTarget(_ value: JSONValue?, environment: [String: String], _ r: inout ScenarioReader) -> Scenario.Target? {

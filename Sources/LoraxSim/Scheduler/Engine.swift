@@ -151,8 +151,9 @@ final class Engine: @unchecked Sendable {
     /// Records an admitted request as it ends (`failure` nil for a success).
     private func finishRecord(_ r: SimRequest, status: Int, errorType: String?, finish: String?, failure: String?) {
         let now = monoNanos()
-        let admitted = r.admittedNanos > 0 ? r.admittedNanos : nil
-        let queue = admitted.map { Double($0 &- r.spec.receivedNanos) / 1e9 }
+        // A step's start may precede the arrival of a request it admits: that request did not queue at all.
+        let admitted = r.admittedNanos > 0 ? max(r.admittedNanos, r.spec.receivedNanos) : nil
+        let queue = admitted.map { Double($0 - r.spec.receivedNanos) / 1e9 }
         let inference = admitted.map { Double(now &- $0) / 1e9 }
         shared.finish(SimRequestRecord(r, status: status, errorType: errorType, finish: finish), success: failure == nil,
                       failureLabel: failure, queueSeconds: queue, inferenceSeconds: inference,

@@ -56,7 +56,9 @@ public final class RunRecorder {
     }
 
     /// Writes the final files: closes both CSVs (renamed into place) and writes summary.json atomically.
-    public func finish(run: RunSummary.Run, scenario: JSONValue, thresholds: [Threshold], dropped: Int, interrupted: Int) throws -> RunSummary {
+    /// `amend` adds what collectors contribute (the server's view) before the file is written.
+    public func finish(run: RunSummary.Run, scenario: JSONValue, thresholds: [Threshold], dropped: Int, interrupted: Int,
+                       amend: (inout RunSummary) -> Void = { _ in }) throws -> RunSummary {
         if interval.requests > 0 { closeInterval(activeVUs: 0) }
         aggregate.dropped = dropped
         aggregate.interrupted = interrupted
@@ -64,6 +66,7 @@ public final class RunRecorder {
         try timeseriesCSV.finish()
         var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
         summary.thresholds = thresholds.map { $0.evaluate(summary) }
+        amend(&summary)
         try AtomicFile.write(try summary.encoded(), to: directory + "/summary.json")
         return summary
     }

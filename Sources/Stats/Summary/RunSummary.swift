@@ -140,6 +140,8 @@ public struct RunSummary: Codable, Sendable {
     public var aggregate: Aggregate
     /// Threshold outcomes, in scenario order; empty when the scenario sets none.
     public var thresholds: [ThresholdResult] = []
+    /// The server's own view of the window from its `/metrics` (absent when it has none or scraping was off).
+    public var server: ServerView?
 
     /// True unless a threshold failed.
     public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
@@ -149,6 +151,7 @@ public struct RunSummary: Codable, Sendable {
         case outputTokens = "output_tokens", outputTokensSource = "output_tokens_source"
         case tokenEvents = "token_events", outputTokensPerEvent = "output_tokens_per_event"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
+        case server
     }
 
     /// Derives every reported number from an aggregate and the window it covers.
@@ -209,6 +212,7 @@ public struct RunSummary: Codable, Sendable {
         adapters = try c.decode([AdapterRow].self, forKey: .adapters)
         aggregate = try c.decode(Aggregate.self, forKey: .aggregate)
         thresholds = try c.decodeIfPresent([ThresholdResult].self, forKey: .thresholds) ?? []
+        server = try c.decodeIfPresent(ServerView.self, forKey: .server)
     }
 
     /// Pretty, key-sorted JSON bytes.
