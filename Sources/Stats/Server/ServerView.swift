@@ -7,8 +7,10 @@ public struct ServerView: Codable, Sendable {
         public var lower: Double?
         public var upper: Double?
 
+        /// `scale` 1000 turns seconds into milliseconds, rounded to the microsecond as the client's are.
         init(_ p: BucketPercentile, scale: Double) {
-            value = finite(p.value * scale); lower = finite(p.lower * scale); upper = p.upper.flatMap { finite($0 * scale) }
+            func f(_ v: Double) -> Double? { finite(scale == 1000 ? (v * 1000 * 1000).rounded() / 1000 : v * scale) }
+            value = f(p.value); lower = f(p.lower); upper = p.upper.flatMap(f)
         }
     }
 
@@ -168,7 +170,7 @@ public struct ServerView: Codable, Sendable {
                 case .histogramCount: v.value = finite(count)
                 default:
                     v.count = finite(count)
-                    v.meanMs = count > 0 ? finite(sum / count * 1000) : nil
+                    v.meanMs = count > 0 ? finite((sum / count * 1_000_000).rounded() / 1000) : nil
                     // Label sets (per model, per engine) merge bucket by bucket when they share a layout.
                     if let merged = merge(parts) {
                         var ps: [String: Percentile] = [:]
