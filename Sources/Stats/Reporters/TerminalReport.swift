@@ -24,7 +24,7 @@ public enum TerminalReport {
         if let req = s.run.requestedRate { rate += " (requested \(fmt(req))/s, achieved \(fmt(t.achievedRate))/s)" }
         line("throughput", "\(rate), \(fmt(t.outputTokenThroughput)) output tok/s")
         var tokens = "\(s.outputTokens) (counted by: \(s.outputTokensSource)"
-        if let e = s.tokenEvents, let per = s.outputTokensPerEvent { tokens += "; \(e) token events, \(fmt(per)) tokens per event" }
+        if let e = s.tokenEvents, let per = s.outputTokensPerEvent { tokens += "; \(e) token events, \(fmt(per)) tokens/event" }
         line("output tokens", tokens + ")")
         if s.aggregate.implausibleServerCounts > 0 {
             line("server counts", "\(s.aggregate.implausibleServerCounts) implausible token counts from the server ignored (token events counted instead; see requests.csv)")
