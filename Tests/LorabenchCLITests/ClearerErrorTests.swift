@@ -63,4 +63,20 @@ final class ClearerErrorTests: XCTestCase {
         XCTAssertTrue(r.err.contains("still waiting for http://127.0.0.1:9/health to answer 200: last attempt "), r.err)
         XCTAssertEqual(r.err.components(separatedBy: "still waiting").count, 2, "said once")
     }
+
+    // A response head trickling in a byte at a time is slow, not silent: the idle timeout looks at the socket.
+    func testAHeadTricklingInIsNotNoBytes() async throws {
+        let head = Array("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n".utf8)
+        let server = try CannedServer(response: head + event, dribble: 0.04, dribbleBytes: head.count)
+        defer { server.stop() }
+        let out = SimHarness.tempDir()
+        let path = try writeTempScenario("""
+        {"name":"slowhead","target":{"url":"\(server.baseURL)"},"concurrency":1,"duration":"500ms","health":false,
+         "stream_idle_timeout":"300ms","request_timeout":"20s","graceful_stop":"10s"}
+        """)
+        let r = await lorabench(["run", path, "--out", out, "--quiet"])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        let rows = try readRequestsCSV(out)
+        XCTAssertEqual(rows.first?["error_class"], "", rows.first?["error_message"] ?? "")
+    }
 }
