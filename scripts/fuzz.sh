@@ -36,7 +36,7 @@ case "$target" in
   scenario)
     loadgen_files=("${loadgen_common[@]}" $L/Scenario/ScenarioLoader.swift $L/Scenario/ScenarioReader.swift
                    $L/Scenario/ScenarioOverride.swift $L/Scenario/WordList.swift $L/Scenario/JSONSyntaxError.swift
-                   $L/Scenario/TargetURL.swift $L/Scenario/BoundedFile.swift)
+                   $L/Scenario/TargetURL.swift $L/Scenario/BoundedFile.swift $L/Scenario/JSONKeyCheck.swift)
     harness=Fuzz/ScenarioFuzz.swift
     max_len=8192; dict=Fuzz/scenario.dict ;;
   *)

@@ -15,7 +15,9 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
     /// `response` nil means: read the request and never answer (slow headers).
     /// `trickle`: after the response, keep the connection open this long, writing a keep-alive comment every 50 ms.
     /// `hold`: after the response (and any trickle), keep the connection open and silent this long.
-    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0, hold: TimeInterval = 0) throws {
+    /// `dribble`: write the first `dribbleBytes` of the response one byte at a time, this long apart.
+    init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0, hold: TimeInterval = 0,
+         dribble: TimeInterval = 0, dribbleBytes: Int = 0) throws {
         signal(SIGPIPE, SIG_IGN)  // the client may hang up first; that must not kill the test process
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.fd = fd
@@ -30,10 +32,11 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
               listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        start(listener: fd, response: response, delay: delay, trickle: trickle, hold: hold)
+        start(listener: fd, response: response, delay: delay, trickle: trickle, hold: hold, dribble: dribble, dribbleBytes: dribbleBytes)
     }
 
-    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval, hold: TimeInterval) {
+    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval, hold: TimeInterval,
+                       dribble: TimeInterval, dribbleBytes: Int) {
         Thread.detachNewThread { [self] in
             while !self.stopped {
                 let c = accept(listener, nil, nil)
@@ -56,7 +59,16 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                     }
                     guard let response else { sleep(30); close(c); return }
                     if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-                    _ = response.withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
+                    var rest = response[...]
+                    if dribble > 0 {
+                        for b in response.prefix(dribbleBytes) {
+                            var byte = b
+                            if write(c, &byte, 1) < 0 { break }
+                            Thread.sleep(forTimeInterval: dribble)
+                        }
+                        rest = response.dropFirst(dribbleBytes)
+                    }
+                    _ = rest.withUnsafeBytes { write(c, $0.baseAddress, $0.count) }
                     let until = Date().addingTimeInterval(trickle)
                     while Date() < until {
                         Thread.sleep(forTimeInterval: 0.05)

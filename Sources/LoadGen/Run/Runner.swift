@@ -131,7 +131,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             try await blocking { [self] in
                 do {
                     try HealthProbe.wait(baseURL: baseURL, settings: settings, interval: scenario.health.interval,
-                                         timeout: scenario.health.timeout, cancelled: { [self] in isStopping })
+                                         timeout: scenario.health.timeout, cancelled: { [self] in isStopping },
+                                         progress: options.log)
                 } catch let f as HealthProbe.Failure {
                     if isStopping { throw RunError.interruptedBeforeStart }
                     throw RunError.unhealthy(f.description)

@@ -23,9 +23,14 @@ public enum ScenarioLoader {
     /// Reads a scenario file as JSON; a syntax error names its line and column.
     public static func readDocument(_ path: String) throws -> JSONValue {
         let data = try readFile(path)
-        do { return try JSONValue.parse(data) } catch {
+        let finding = JSONKeyCheck.check(Array(data))
+        let doc: JSONValue
+        do { doc = try JSONValue.parse(data) } catch {
+            if let finding { throw ScenarioError(file: path, issues: [ScenarioIssue(path: finding.path, message: finding.message)]) }
             throw ScenarioError(file: path, issues: [ScenarioIssue(path: "", message: "not valid JSON: " + JSONSyntaxError.describe(error, in: data))])
         }
+        if let finding { throw ScenarioError(file: path, issues: [ScenarioIssue(path: finding.path, message: finding.message)]) }
+        return doc
     }
 
     /// Validates an already-parsed document (used by tests and by `sweep` to derive cells).

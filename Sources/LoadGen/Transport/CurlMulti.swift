@@ -29,6 +29,11 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         var write: DispatchSourceProtocol?
         var pendingCancels = 0
         var closeRequested = false
+        /// When the socket last became readable: bytes of a response head arrive here before curl hands a whole
+        /// header line to the transfer, so this, not the transfer's own clock, says whether the peer is silent.
+        var lastReadableMicros: UInt64 = 0
+        /// The easy handle curl last named for this socket (the transfer using the connection now).
+        var easy: UnsafeMutableRawPointer?
         init(fd: curl_socket_t) { self.fd = fd }
     }
 
@@ -40,8 +45,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         self.queue = queue
         multi = curl_multi_init()!
         let me = Unmanaged.passUnretained(self).toOpaque()
-        lb_curl_multi_setopt_socket_function(multi) { _, fd, what, userp, _ in
-            Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().watch(fd: fd, what: what)
+        lb_curl_multi_setopt_socket_function(multi) { easy, fd, what, userp, _ in
+            Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().watch(fd: fd, what: what, easy: easy)
             return 0
         }
         lb_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
@@ -100,10 +105,11 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     // MARK: - curl callbacks (on queue)
 
-    private func watch(fd: curl_socket_t, what: Int32) {
+    private func watch(fd: curl_socket_t, what: Int32, easy: UnsafeMutableRawPointer?) {
         dispatchPrecondition(condition: .onQueue(queue))
         let w: SocketWatch
         if let existing = sockets[fd] { w = existing } else { w = SocketWatch(fd: fd); sockets[fd] = w }
+        w.easy = easy
         let wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT
         let wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT
         w.read = update(w, w.read, want: wantRead, mask: Int32(CURL_CSELECT_IN)) {
@@ -124,7 +130,10 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         }
         if let current { return current }
         let s = make(w.fd, queue)
-        s.setEventHandler { [self] in self.socketAction(w.fd, mask) }
+        s.setEventHandler { [self] in
+            if mask == Int32(CURL_CSELECT_IN) { w.lastReadableMicros = MonotonicClock.nowMicros() }
+            self.socketAction(w.fd, mask)
+        }
         s.setCancelHandler { [self] in self.sourceCancelled(w) }
         s.resume()
         return s
@@ -231,12 +240,20 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
                 if let f = t.finalEventMicros, now &- f > Self.afterFinalMicros {
                     self.abort(t, .incomplete, message: "body did not end after the final event")  // ignored: already complete
                 } else if now &- t.lastByteMicros > t.idleTimeoutMicros {
+                    // A head trickling in (a byte at a time, no whole line yet) is slow, not silent.
+                    if let last = self.lastReadable(t), now &- last <= t.idleTimeoutMicros { continue }
                     self.abort(t, .timeout, message: "no bytes for \(t.idleTimeoutMicros / 1000) ms (stream_idle_timeout)")
                 }
             }
         }
         sweep = s
         s.resume()
+    }
+
+    /// When the transfer's connection last had bytes to read; nil when no watched socket is the transfer's.
+    private func lastReadable(_ t: Transfer) -> UInt64? {
+        guard let easy = t.easy else { return nil }
+        return sockets.values.filter { $0.easy == easy }.map(\.lastReadableMicros).max()
     }
 
     /// Closes every connection and frees curl's state; call on the queue once no transfer is left.

@@ -12,16 +12,27 @@ enum HealthProbe {
         }
     }
 
-    /// Polls until healthy, the timeout passes (throws `Failure`) or `cancelled()` turns true.
+    /// How long the wait stays silent before it says, once, what it is waiting for.
+    static let quietSeconds: TimeInterval = 5
+
+    /// Polls until healthy, the timeout passes (throws `Failure`) or `cancelled()` turns true; after
+    /// `quietSeconds` of failed probes `progress` is told once what the last one answered.
     static func wait(baseURL: String, settings: TransferSettings, interval: Duration, timeout: Duration,
-                     cancelled: @Sendable () -> Bool) throws {
+                     cancelled: @Sendable () -> Bool, progress: (String) -> Void = { _ in }) throws {
         let url = TargetURL.join(baseURL, "/health")
-        let deadline = Date().addingTimeInterval(timeout.seconds)
+        let started = Date()
+        let deadline = started.addingTimeInterval(timeout.seconds)
         var last = "no attempt"
+        var told = false
         while !cancelled() {
             let (status, detail) = probe(url, settings: settings, timeoutMs: Int(min(interval.seconds, 5) * 1000) + 1000)
             if status == 200 { return }
             last = status == 0 ? detail : "HTTP \(status)"
+            if !told && Date().timeIntervalSince(started) >= quietSeconds {
+                told = true
+                let left = max(0, Int(deadline.timeIntervalSinceNow.rounded()))
+                progress("still waiting for \(TargetURL.redacted(url)) to answer 200: last attempt \(last); giving up in \(left) s")
+            }
             if Date() >= deadline { break }
             Thread.sleep(forTimeInterval: min(interval.seconds, max(0.01, deadline.timeIntervalSinceNow)))
         }

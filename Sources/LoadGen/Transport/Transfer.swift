@@ -53,6 +53,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     private var decoder: SSEDecoder
     private var status = 0
     private var contentType = ""
+    /// A `content-encoding` other than identity: lorabench never asks for one, and cannot read one.
+    private var contentEncoding = ""
     /// Decided once per response head, not per body chunk (the per-token path).
     private var isEventStream = false
     private var requestId: String?
@@ -160,6 +162,10 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
             return false
         }
+        if !contentEncoding.isEmpty && contentEncoding != "identity" {
+            builder.fail(.protocol, message: "response body is content-encoded (\(contentEncoding)), which lorabench did not ask for", at: now)
+            return false
+        }
         let dialect = settings.dialect
         do {
             try decoder.feed(bytes) { item in
@@ -184,10 +190,13 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     func header(_ bytes: UnsafeRawBufferPointer) {
         lastByteMicros = MonotonicClock.nowMicros()
         guard let line = String(bytes: bytes, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else { return }
+        if line.isEmpty { headersDone = true; return }
         if line.hasPrefix("HTTP/") {
+            headersDone = false
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             contentType = ""
+            contentEncoding = ""
             isEventStream = false
             return
         }
@@ -199,6 +208,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             isEventStream = contentType.contains("text/event-stream")
         }
         else if name == "x-request-id" { requestId = value }
+        else if name == "content-encoding" { contentEncoding = value.lowercased() }
     }
 
     /// Classifies the outcome once curl is done with the transfer; `curlStatus` and `connectMicros` are curl's own figures.
@@ -217,6 +227,11 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
                     builder.fail(.connect, message: detail, at: now)
                 case CURLE_OPERATION_TIMEDOUT:
                     builder.fail(.timeout, message: "\(detail) (request_timeout)", at: now)
+                case CURLE_OUT_OF_MEMORY where !headersDone:
+                    // curl's answer to a response head line over its 100 KB limit.
+                    builder.fail(.protocol, message: "response header too large for curl (over 100 KB), or out of memory (\(detail))", at: now)
+                case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL:
+                    builder.fail(.protocol, message: "the reply is not valid HTTP/1.1: \(detail)", at: now)
                 default:
                     builder.fail(.incomplete, message: "\(detail) before the final event", at: now)
                 }

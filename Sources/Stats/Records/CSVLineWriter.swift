@@ -80,8 +80,22 @@ public final class CSVLineWriter {
         fd = -1
     }
 
+    /// One field as RFC 4180 wants it; control characters other than tab, CR and LF (a NUL a server sent, say)
+    /// are written as visible `\u0000` text, so a CSV reader never meets a raw control byte.
     public static func escape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quote = false, control = false
+        for c in s.utf8 {
+            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { quote = true } else if c < 0x20 && c != 0x09 || c == 0x7F { control = true }
+        }
+        var t = s
+        if control {
+            t = String(String.UnicodeScalarView(s.unicodeScalars.flatMap { u -> [Unicode.Scalar] in
+                guard (u.value < 0x20 && u != "\t" && u != "\n" && u != "\r") || u.value == 0x7F else { return [u] }
+                let hex = String(u.value, radix: 16)
+                return Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            }))
+        }
+        guard quote else { return t }
+        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
