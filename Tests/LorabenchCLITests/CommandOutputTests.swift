@@ -65,7 +65,7 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(r.err.contains("\n  a0-c2: ttft p50 ") && r.err.contains("\n  a2-c2: ttft p50 "), r.err)
         let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json")))
         let table = r.out.components(separatedBy: "\n")
-        XCTAssertEqual(table[1], "  adapters concurrency  ttft p50  ttft p95  ttft p99  cold p50  tpot p50   e2e p95     tok/s     req/s   goodput    errors")
+        XCTAssertEqual(table[1], "  adapters concurrency  ttft p50  ttft p95  ttft p99 1st touch  tpot p50   e2e p95     tok/s     req/s   goodput    errors")
         XCTAssertTrue(table[2].hasPrefix("         0         2"), table[2])
         XCTAssertTrue(table[3].hasPrefix("         2         2"), table[3])
         XCTAssertTrue(table[3].hasSuffix(String(report.rows[1].errors).leftPadded(10)), table[3])

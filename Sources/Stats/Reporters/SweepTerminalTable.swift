@@ -2,7 +2,7 @@
 extension SweepReport {
     public func terminalTable() -> String {
         let r = self
-        let cols = ["adapters", r.loadAxis, "ttft p50", "ttft p95", "ttft p99", "cold p50", "tpot p50", "e2e p95", "tok/s", "req/s", "goodput", "errors"]
+        let cols = ["adapters", r.loadAxis, "ttft p50", "ttft p95", "ttft p99", "1st touch", "tpot p50", "e2e p95", "tok/s", "req/s", "goodput", "errors"]
         var out = ["", cols.map { ReportText.right($0, 10) }.joined()]
         for row in r.rows.sorted(by: { ($0.adapters, $0.concurrency ?? 0, $0.rate ?? 0) < ($1.adapters, $1.concurrency ?? 0, $1.rate ?? 0) }) {
             let load = row.concurrency.map(String.init) ?? ReportText.number(row.rate ?? 0)
