@@ -6,9 +6,9 @@ import XCTest
 
 /// The server's own view, scraped from the embedded simulator's /metrics during real runs.
 final class ServerMetricsTests: XCTestCase {
-    static func scenario(_ extra: String = "") -> String {
+    static func scenario(_ extra: String = "", duration: String = "2500ms") -> String {
         """
-        {"name":"server-view","target":{"simulator":{"profile":"fast"}},"concurrency":3,"duration":"2500ms",
+        {"name":"server-view","target":{"simulator":{"profile":"fast"}},"concurrency":3,"duration":"\(duration)",
          "input_words":{"min":5,"max":9},"max_new_tokens":{"min":4,"max":9},"health":{"interval":"50ms","timeout":"5s"},
          "server_metrics":{"interval":"1s"}\(extra)}
         """
@@ -77,7 +77,7 @@ final class ServerMetricsTests: XCTestCase {
 
     func testOffMeansNoScrapesAndNoFile() async throws {
         let out = SimHarness.tempDir()
-        let r = await lorabench(["run", try writeTempScenario(Self.scenario(#","duration":"500ms""#)), "--out", out,
+        let r = await lorabench(["run", try writeTempScenario(Self.scenario(duration: "500ms")), "--out", out,
                                  "--set", "server_metrics=false"])
         XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
         XCTAssertNil(try ResultFiles.summary(at: out).server)
@@ -87,7 +87,7 @@ final class ServerMetricsTests: XCTestCase {
 
     func testANamedEndpointThatFailsIsCountedNotFatal() async throws {
         let out = SimHarness.tempDir()
-        let r = await lorabench(["run", try writeTempScenario(Self.scenario(#","duration":"1500ms""#)), "--out", out,
+        let r = await lorabench(["run", try writeTempScenario(Self.scenario(duration: "1500ms")), "--out", out,
                                  "--set", #"server_metrics={"url":"http://127.0.0.1:1/metrics","interval":"1s"}"#])
         XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
         let v = try XCTUnwrap(try ResultFiles.summary(at: out).server)
@@ -124,7 +124,7 @@ final class ServerMetricsTests: XCTestCase {
         defer { huge.stop(); html.stop() }
         for (server, reason) in [(huge, "body larger than 8 MiB"), (html, "is not Prometheus text (line 1: ")] {
             let out = SimHarness.tempDir()
-            let r = await lorabench(["run", try writeTempScenario(Self.scenario(#","duration":"300ms""#)), "--out", out,
+            let r = await lorabench(["run", try writeTempScenario(Self.scenario(duration: "300ms")), "--out", out,
                                      "--set", #"server_metrics={"url":"\#(server.baseURL)/metrics"}"#])
             XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
             let v = try XCTUnwrap(try ResultFiles.summary(at: out).server)
