@@ -89,4 +89,13 @@ final class ProcessStreamTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["requests.csv", "summary.json", "timeseries.csv"])
         XCTAssertTrue(try ResultFiles.summary(at: out).run.interrupted)
     }
+
+    /// `lorabench sim` stops cleanly on SIGTERM (its trap is disarmed after the wait, not from inside the handler,
+    /// where a sync to the handler's own queue trapped with SIGILL).
+    func testSimExitsZeroOnSIGTERM() throws {
+        let pid = try spawn(["sim", "--port", "0", "--profile", "fast"], stderr: .closed)
+        Thread.sleep(forTimeInterval: 1)
+        kill(pid, SIGTERM)
+        XCTAssertEqual(wait(pid, timeout: 10), 0)
+    }
 }

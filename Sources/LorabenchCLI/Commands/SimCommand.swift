@@ -54,11 +54,11 @@ struct SimCommand: ConsoleCommand {
         }
         console.print("lorabench sim (\(settings.profile)) listening on \(server.baseURL)")
         fflush(nil)
-        let stopped = AsyncStream<Void> { continuation in
-            let trap = console.signals.trap(first: { continuation.yield(); continuation.finish() }, second: {})
-            continuation.onTermination = { _ in trap.disarm() }
-        }
+        // The trap is disarmed here, after the wait, never from inside its own handler.
+        let (stopped, continuation) = AsyncStream<Void>.makeStream()
+        let trap = console.signals.trap(first: { continuation.yield(); continuation.finish() }, second: {})
         for await _ in stopped { break }
+        trap.disarm()
         try? await server.shutdown()
         console.info("lorabench sim: stopped")
         return LorabenchExit.ok

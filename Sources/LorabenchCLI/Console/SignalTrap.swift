@@ -25,10 +25,12 @@ public struct ProcessSignals: SignalSource {
 /// Threading: handlers run on a private serial queue.
 final class SignalTrap: SignalTrapping, @unchecked Sendable {  // @unchecked: `count` and `sources` are only touched on `queue`.
     private let queue = DispatchQueue(label: "lorabench.signals")
+    private static let onQueueKey = DispatchSpecificKey<Bool>()
     private var sources: [DispatchSourceSignal] = []
     private var count = 0
 
     init(first: @escaping @Sendable () -> Void, second: @escaping @Sendable () -> Void) {
+        queue.setSpecific(key: Self.onQueueKey, value: true)
         queue.sync {
             for sig in Self.signals {
                 signal(sig, SIG_IGN)
@@ -46,12 +48,13 @@ final class SignalTrap: SignalTrapping, @unchecked Sendable {  // @unchecked: `c
     /// The signals that stop a run.
     static let signals = [SIGINT, SIGTERM, SIGHUP]
 
-    /// Restores default signal handling.
+    /// Restores default signal handling; safe from inside a handler too (dispatch traps on a sync to its own queue).
     func disarm() {
-        queue.sync {
+        let cancel = { [self] in
             for s in sources { s.cancel() }
             sources.removeAll()
         }
+        if DispatchQueue.getSpecific(key: Self.onQueueKey) == true { cancel() } else { queue.sync(execute: cancel) }
         for sig in Self.signals { signal(sig, SIG_DFL) }
     }
 }
