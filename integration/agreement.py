@@ -150,7 +150,16 @@ def compare(args):
     req = summary["requests"]
     lb_done = req["succeeded"]
     srv_done = delta("success")
-    warm = args.warmup
+    # lorabench records its warm-up in summary.json (run.warmup, with the server's usage for it); the --warmup*
+    # flags are for older runs that did not.
+    recorded = (summary.get("run") or {}).get("warmup")
+    sent_warmup = ((summary.get("scenario") or {}).get("health") or {}).get("warmup", True)
+    warm = args.warmup if args.warmup is not None else (1 if recorded or sent_warmup else 0)
+    warm_out = warm * (recorded.get("output_tokens", 1) if recorded else 1)
+    warm_in = warm * (recorded["input_tokens"] if recorded and recorded.get("input_tokens") is not None
+                      else args.warmup_prompt_tokens)
+    if args.warmup_prompt_tokens_given:
+        warm_in = warm * args.warmup_prompt_tokens
     success_name = pick(after, "success")
     reasons = sorted({l.get("finished_reason", "") for l, _ in after.get(success_name or "", [])} - {""})
     by_reason = {r: delta("success", lambda l, r=r: l.get("finished_reason") == r) for r in reasons}
@@ -188,15 +197,15 @@ def compare(args):
                 if t.strip():
                     in_tokens += int(float(t)); in_known += 1
     gen = delta("generation")
-    rows.append(("output tokens", summary.get("output_tokens"), None if gen is None else gen - warm,
-                 f'server − {warm} warm-up token(s); lorabench source: {summary.get("output_tokens_source")}; '
+    rows.append(("output tokens", summary.get("output_tokens"), None if gen is None else gen - warm_out,
+                 f'server − {warm_out} warm-up token(s); lorabench source: {summary.get("output_tokens_source")}; '
                  f'Σ max_new_tokens of requests ending "length": {asked}; {short} of them counted short by {short_tokens} tokens'))
 
     prompt = delta("prompt")
-    warm_prompt = args.warmup_prompt_tokens * warm
+    warm_prompt = warm_in
     rows.append(("input tokens", in_tokens if in_known else None, None if prompt is None else prompt - warm_prompt,
                  f"lorabench knows them for {in_known} requests (server usage); input words sent: {in_words}; "
-                 f"server − {warm_prompt} warm-up prompt token(s)"))
+                 f"server − {warm_prompt} warm-up prompt token(s)" + (" (from summary.json run.warmup)" if recorded else "")))
 
     for label, key, lb_metric in (("TTFT", "ttft", "ttft"), ("E2E", "e2e", "e2e")):
         ba, bb = buckets(after, key), buckets(before, key)
@@ -242,6 +251,25 @@ def compare(args):
         print(f"{what:{w1}}  {fmt(lbv):>10}  {fmt(sv):>10}  {fmt(diff):>10}  {('n/a' if ratio is None else f'{ratio:.3f}'):>8}  {note}")
         result.append({"what": what, "lorabench": lbv, "vllm": sv, "difference": diff, "ratio": ratio, "note": note})
 
+    # lorabench's own comparison (it scraped /metrics itself, from after its warm-up to after its window).
+    own = ((summary.get("server") or {}).get("agreement") or {})
+    if own:
+        print(f"\nlorabench's own agreement (summary.json server.agreement; comparable={own.get('comparable')}; {own.get('warmup')}):")
+        for c in own.get("checks", []):
+            b = ""
+            if c.get("server_lower") is not None:
+                b = f" [{c['server_lower']:g}, {'+Inf' if c.get('server_upper') is None else format(c['server_upper'], 'g')}]"
+            mark = {True: "agrees", False: "DISAGREES", None: "not judged"}[c.get("agrees")]
+            print(f"  {c['name']:<14} client {fmt(c.get('client')):>8}  server {fmt(c.get('server')):>8}{b}  {mark}"
+                  + (f"  ({c['note']})" if c.get("note") else ""))
+    adapters = summary.get("adapters") or []
+    if adapters:
+        print("\nper adapter (summary.json adapters): " + ", ".join(
+            f"{a['adapter'] or '(base)'} {a['requests']} req/{a['output_tokens']} tok" for a in adapters))
+    wu = (summary.get("run") or {}).get("warmup")
+    if wu:
+        print(f"warm-up (summary.json run.warmup): {wu}")
+
     lora = after.get("vllm:lora_requests_info")
     if lora:
         # One series per (running, waiting) combination the server has seen, valued with its last-seen time.
@@ -255,6 +283,19 @@ def compare(args):
         Path(args.json).write_text(json.dumps({"rows": result, "metric_names": {k: pick(after, k) for k in NAMES}}, indent=2) + "\n")
 
 
+def adapters(d):
+    """Which adapter ids the requests of a run (or of each sweep cell) used: the sweep must use the scenario's."""
+    files = sorted(d.glob("cells/*/requests.csv")) or ([d / "requests.csv"] if (d / "requests.csv").exists() else [])
+    if not files:
+        print(f"agreement: no requests.csv under {d}")
+    for f in files:
+        counts = defaultdict(int)
+        with f.open() as fh:
+            for r in csv.DictReader(fh):
+                counts[r.get("adapter") or "(base)"] += 1
+        print(f"{f.parent.name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -265,13 +306,23 @@ def main():
     c.add_argument("--before", required=True)
     c.add_argument("--after", required=True)
     c.add_argument("--run", required=True, help="lorabench's results folder (summary.json, requests.csv)")
-    c.add_argument("--warmup", type=int, default=1, help="warm-up requests lorabench sent outside its window")
-    c.add_argument("--warmup-prompt-tokens", type=int, default=3, help="prompt tokens of one warm-up request: \"Hello\" is 3 with make-model.py's tokenizer")
+    c.add_argument("--warmup", type=int, default=None,
+                   help="warm-up requests lorabench sent outside its window (default: 1 when summary.json records one)")
+    c.add_argument("--warmup-prompt-tokens", type=int, default=None,
+                   help="prompt tokens of one warm-up request (default: summary.json run.warmup.input_tokens, else 3: "
+                        "\"Hello\" with make-model.py's tokenizer)")
     c.add_argument("--json", help="also write the table as JSON here")
+    a = sub.add_parser("adapters", help="count requests.csv's adapter column in a run folder or every cell of a sweep")
+    a.add_argument("dir")
     args = ap.parse_args()
     if args.cmd == "scrape":
         scrape(args.url, args.out)
+    elif args.cmd == "adapters":
+        adapters(Path(args.dir))
     else:
+        args.warmup_prompt_tokens_given = args.warmup_prompt_tokens is not None
+        if args.warmup_prompt_tokens is None:
+            args.warmup_prompt_tokens = 3
         compare(args)
     return 0
 

@@ -11,6 +11,8 @@
 #   VLLM_DTYPE       --dtype                               (default bfloat16)
 #   VLLM_RUN_DIR     where server.log and server.pid go    (default /work/.vllm-run)
 #   VLLM_START_TIMEOUT  seconds to wait for /health        (default 600)
+#   VLLM_CHAT_TEMPLATE  Jinja chat template for /v1/chat/completions (make-model.py's tokenizer has none, and
+#                    transformers refuses a default one); default: the messages' contents joined, no role markers
 #   VLLM_EXTRA_ARGS  more arguments for the server, word-split
 set -euo pipefail
 
@@ -24,6 +26,9 @@ DTYPE="${VLLM_DTYPE:-bfloat16}"
 RUN_DIR="${VLLM_RUN_DIR:-/work/.vllm-run}"
 TIMEOUT="${VLLM_START_TIMEOUT:-600}"
 URL="http://127.0.0.1:$PORT"
+# A literal template (vLLM reads --chat-template as a file when one exists by that name, else as the template).
+CHAT_TEMPLATE="{% for m in messages %}{{ m['content'] }}{% endfor %}"
+[ -n "${VLLM_CHAT_TEMPLATE:-}" ] && CHAT_TEMPLATE="$VLLM_CHAT_TEMPLATE"
 
 mkdir -p "$RUN_DIR"
 PIDFILE="$RUN_DIR/server.pid"
@@ -48,6 +53,13 @@ export VLLM_CPU_KVCACHE_SPACE="${VLLM_CPU_KVCACHE_SPACE:-1}"   # GiB of KV cache
 export VLLM_NO_USAGE_STATS=1 DO_NOT_TRACK=1
 export TOKENIZERS_PARALLELISM=false
 
+# The server must not keep any descriptor of whoever started this script beyond 0-2: a caller that waits for them to
+# close (lorabench sweep --cell-setup waits on a socket its child inherits) would otherwise wait as long as the server
+# runs. So close every inherited descriptor above 2 before starting it.
+for fd in $(ls /proc/$$/fd 2>/dev/null); do
+  if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 # The `vllm` console script looks up the distribution "vllm", but the CPU build is installed as "vllm-cpu",
 # so start the server module directly.
 # shellcheck disable=SC2086
@@ -59,6 +71,7 @@ setsid "$VENV/bin/python" -m vllm.entrypoints.openai.api_server \
   --enable-lora --max-lora-rank 8 --max-loras "$MAX_LORAS" --max-cpu-loras "$MAX_CPU_LORAS" \
   --lora-modules "${LORA_ARGS[@]}" \
   --max-model-len 1024 \
+  --chat-template "$CHAT_TEMPLATE" \
   --host 127.0.0.1 --port "$PORT" \
   ${VLLM_EXTRA_ARGS:-} \
   >"$LOG" 2>&1 </dev/null &
