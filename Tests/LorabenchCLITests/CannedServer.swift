@@ -2,12 +2,12 @@ import Foundation
 
 /// A purpose-built misbehaving HTTP server for fault tests: answers every request on 127.0.0.1 with the same
 /// canned bytes (optionally after a delay, optionally never), on a thread of its own.
-final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is only a shutdown flag read by the accept thread; `heads` is guarded by `lock`.
-    let port: Int
-    private let fd: Int32
-    private var stopped = false
+final class CannedServer: @unchecked Sendable {  // @unchecked: `heads` is guarded by `lock`; the listener is thread-safe.
+    private let listener: LoopbackListener
     private let lock = NSLock()
     private var heads: [String] = []
+
+    var port: Int { listener.port }
 
     /// The head (request line and headers) of every request read so far, in arrival order.
     var requests: [String] { lock.withLock { heads } }
@@ -18,30 +18,13 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
     /// `dribble`: write the first `dribbleBytes` of the response one byte at a time, this long apart.
     init(response: [UInt8]?, delay: TimeInterval = 0, trickle: TimeInterval = 0, hold: TimeInterval = 0,
          dribble: TimeInterval = 0, dribbleBytes: Int = 0) throws {
-        signal(SIGPIPE, SIG_IGN)  // the client may hang up first; that must not kill the test process
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        guard withUnsafePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }) == 0,
-              listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        start(listener: fd, response: response, delay: delay, trickle: trickle, hold: hold, dribble: dribble, dribbleBytes: dribbleBytes)
+        listener = try LoopbackListener()
+        start(response: response, delay: delay, trickle: trickle, hold: hold, dribble: dribble, dribbleBytes: dribbleBytes)
     }
 
-    private func start(listener: Int32, response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval, hold: TimeInterval,
+    private func start(response: [UInt8]?, delay: TimeInterval, trickle: TimeInterval, hold: TimeInterval,
                        dribble: TimeInterval, dribbleBytes: Int) {
-        Thread.detachNewThread { [self] in
-            while !self.stopped {
-                let c = accept(listener, nil, nil)
-                if c < 0 { return }
-                Thread.detachNewThread {
+        listener.serve { [self] c in
                     var buf = [UInt8](repeating: 0, count: 65536)
                     var got = [UInt8]()
                     // Read the head and a Content-Length body.
@@ -78,8 +61,6 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
                     shutdown(c, Int32(SHUT_WR))
                     Thread.sleep(forTimeInterval: 0.05)
                     close(c)
-                }
-            }
         }
     }
 
@@ -89,13 +70,9 @@ final class CannedServer: @unchecked Sendable {  // @unchecked: `stopped` is onl
         return nil
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { listener.baseURL }
 
-    func stop() {
-        stopped = true
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
+    func stop() { listener.stop() }
 
     /// An SSE response head (no chunking; the body ends when the connection closes).
     static func sse(_ body: [UInt8]) -> [UInt8] {

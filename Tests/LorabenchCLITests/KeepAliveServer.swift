@@ -3,10 +3,9 @@ import Foundation
 /// A keep-alive HTTP server on 127.0.0.1 that answers the first request of every connection with `response` and
 /// hangs up on the next one after reading it (closed, or reset with `reset`): the case where libcurl re-sends
 /// the request on its own. Counts every request it read.
-final class KeepAliveServer: @unchecked Sendable {  // @unchecked: `stopped` is a shutdown flag; `count` is guarded by `lock`.
-    let port: Int
-    private let fd: Int32
-    private var stopped = false
+final class KeepAliveServer: @unchecked Sendable {  // @unchecked: `count` is guarded by `lock`; the listener is thread-safe.
+    private let listener: LoopbackListener
+    var port: Int { listener.port }
     private let lock = NSLock()
     private var count = 0
 
@@ -14,26 +13,8 @@ final class KeepAliveServer: @unchecked Sendable {  // @unchecked: `stopped` is 
     var requestsSeen: Int { lock.withLock { count } }
 
     init(response: [UInt8], reset: Bool) throws {
-        signal(SIGPIPE, SIG_IGN)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        guard withUnsafePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }) == 0,
-              listen(fd, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        Thread.detachNewThread { [self] in
-            while !self.stopped {
-                let c = accept(fd, nil, nil)
-                if c < 0 { return }
-                Thread.detachNewThread { self.serve(c, response: response, reset: reset) }
-            }
-        }
+        listener = try LoopbackListener()
+        listener.serve { [self] c in self.serve(c, response: response, reset: reset) }
     }
 
     private func serve(_ c: Int32, response: [UInt8], reset: Bool) {
@@ -72,13 +53,9 @@ final class KeepAliveServer: @unchecked Sendable {  // @unchecked: `stopped` is 
         }
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { listener.baseURL }
 
-    func stop() {
-        stopped = true
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
+    func stop() { listener.stop() }
 
     /// A complete SSE response with a Content-Length, so the connection stays open for the next request.
     static func sse(_ body: [UInt8]) -> [UInt8] {

@@ -14,7 +14,8 @@ public enum ServerReport {
             guard let r = v.roles[role.rawValue] else { continue }
             guard let ps = r.percentilesMs else { line("server \(role.rawValue)", "\(r.note ?? "no observations") (\(r.series))"); continue }
             let cells = ServerView.rolePercentiles.compactMap { (label, _) in ps[label].map { "\(label) \(pct($0))" } }
-            line("server \(role.rawValue) (ms)", cells.joined(separator: "  ") + "  n=\(r.count.map(n) ?? "?") (\(r.series))"
+            let mean = r.meanMs.map { "  mean \(n($0))" } ?? ""
+            line("server \(role.rawValue) (ms)", cells.joined(separator: "  ") + mean + "  n=\(r.count.map(n) ?? "?") (\(r.series))"
                  + (r.reset == true ? " RESET" : ""))
         }
         var counts: [String] = []
@@ -72,8 +73,11 @@ public enum ServerReport {
         return "\(c.name.replacingOccurrences(of: "_", with: " ")) \(client) vs \(server) \(mark)" + (c.agrees == nil ? " (\(c.note ?? ""))" : "")
     }
 
+    /// A percentile in the first bucket is only known to be below its bound: interpolating from 0 would print half
+    /// the bound (a 0.01 ms queue read as 150 ms in vLLM's first 300 ms bucket), so it reads `≤ bound`.
     static func pct(_ p: ServerView.Percentile) -> String {
-        "\(p.value.map(n) ?? "?") [\(p.lower.map(n) ?? "?"), \(p.upper.map(n) ?? "+Inf")]"
+        if p.lower == 0, let upper = p.upper { return "≤ \(n(upper)) [0, \(n(upper))]" }
+        return "\(p.value.map(n) ?? "?") [\(p.lower.map(n) ?? "?"), \(p.upper.map(n) ?? "+Inf")]"
     }
 
     static func n(_ v: Double) -> String { ReportText.number(v) }
