@@ -86,6 +86,29 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(bad.err.hasSuffix("lorabench: no cell of the sweep could be run\n"), bad.err)
     }
 
+    func testACellSetupThatLeavesAServerRunningIsDoneWhenItsShellExits() async throws {
+        // Found against vLLM: a setup that started a server in the background held lorabench's sockets and the
+        // sweep never went on; a stop request during a setup did nothing.
+        let path = try writeTempScenario(Self.small)
+        let started = Date()
+        let r = await lorabench(["sweep", path, "--adapters", "0", "--concurrency", "1", "--cell-duration", "300ms", "--out", SimHarness.tempDir(),
+                                 "--cell-setup", "sleep 20 & true"])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "not held until the background sleep ends")
+        let signals = ManualSignals()
+        let stopper = Task {
+            try await Task.sleep(for: .milliseconds(500))
+            signals.interrupt()
+        }
+        let stopStarted = Date()
+        let s = await lorabench(["sweep", path, "--adapters", "0", "--concurrency", "1", "--cell-duration", "300ms", "--out", SimHarness.tempDir(),
+                                 "--cell-setup", "sleep 30"], signals: signals)
+        _ = try? await stopper.value
+        XCTAssertEqual(s.code, LorabenchExit.aborted, s.err)
+        XCTAssertLessThan(Date().timeIntervalSince(stopStarted), 5, "a stop request ends a setup still running")
+        XCTAssertTrue(s.err.contains("--cell-setup was ended by signal 15 (stop requested)"), s.err)
+    }
+
     func testSweepAgainstAServerItCannotRestartSaysSo() async throws {
         let path = try writeTempScenario(#"{"target":{"url":"http://127.0.0.1:9"},"concurrency":1,"duration":"1s","adapters":["a"],"health":{"interval":"50ms","timeout":"100ms"}}"#)
         let r = await lorabench(["sweep", path, "--adapters", "1", "--concurrency", "1", "--out", SimHarness.tempDir()])

@@ -119,9 +119,10 @@ struct SweepCommand: ConsoleCommand {
         do {
             report = try await runner.run(cell: { cell, s, cellDir in
                 if relay.stopRequests > 0 { return SweepRunner.CellResult(summary: nil, aborted: true) }
-                if let setup, let failure = await setup.run(cell: cell.id, directory: cellDir, environment: environment) {
+                if let setup, let failure = await setup.run(cell: cell.id, directory: cellDir, environment: environment,
+                                                                             stopped: { relay.stopRequests > 0 }) {
                     console.error("cell \(cell.id): \(failure); cell skipped")
-                    return SweepRunner.CellResult(summary: nil, aborted: false)
+                    return SweepRunner.CellResult(summary: nil, aborted: relay.stopRequests > 0)
                 }
                 var cellLauncher = launcher
                 cellLauncher.out = cellDir
