@@ -25,7 +25,7 @@ fi
 S=Sources/Stats L=Sources/LoadGen
 config_files=(Sources/ConfigIssues/ConfigIssue.swift Sources/ConfigIssues/Suggestion.swift)
 stats_files=($S/Summary/JSONValue.swift $S/Aggregate/SLO.swift $S/Records/RequestRecord.swift $S/Thresholds/Threshold.swift)
-loadgen_common=($L/Scenario/Scenario.swift $L/Scenario/ScenarioIssue.swift $L/Scenario/DurationText.swift)
+loadgen_common=($L/Scenario/ServerMetricsSetting.swift $L/Scenario/Scenario.swift $L/Scenario/ScenarioIssue.swift $L/Scenario/DurationText.swift)
 case "$target" in
   sse)
     loadgen_files=("${loadgen_common[@]}" $L/Stream/SSEDecoder.swift $L/Stream/StreamEvent.swift $L/Stream/JSONScanner.swift
@@ -35,7 +35,7 @@ case "$target" in
     max_len=4096; dict=Fuzz/sse.dict ;;
   scenario)
     loadgen_files=("${loadgen_common[@]}" $L/Scenario/ScenarioLoader.swift $L/Scenario/ScenarioReader.swift
-                   $L/Scenario/ScenarioOverride.swift $L/Scenario/WordList.swift $L/Scenario/JSONSyntaxError.swift
+                   $L/Scenario/ScenarioOverride.swift $L/Scenario/WordList.swift $L/Scenario/ServerMetricsReading.swift $L/Scenario/JSONSyntaxError.swift
                    $L/Scenario/TargetURL.swift $L/Scenario/BoundedFile.swift $L/Scenario/JSONKeyCheck.swift)
     harness=Fuzz/ScenarioFuzz.swift
     max_len=8192; dict=Fuzz/scenario.dict ;;
