@@ -18,7 +18,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 target="${1:-}"; seconds="${2:-60}"; shift 2 2>/dev/null || true
 if [ "$target" = all ]; then  # every target runs even when one finds a crash; the exit status says if any did
   status=0
-  for t in sse scenario; do "$0" "$t" "$seconds" "$@" || status=$?; done
+  for t in sse scenario summary; do "$0" "$t" "$seconds" "$@" || status=$?; done
   exit "$status"
 fi
 
@@ -39,17 +39,33 @@ case "$target" in
                    $L/Scenario/TargetURL.swift $L/Scenario/BoundedFile.swift $L/Scenario/JSONKeyCheck.swift)
     harness=Fuzz/ScenarioFuzz.swift
     max_len=8192; dict=Fuzz/scenario.dict ;;
+  summary)
+    # The readers of summary.json need the whole Stats module and the HDR histogram package it builds on.
+    [ -d .build/checkouts/hdrhistogram-swift ] || swift package resolve >/dev/null
+    histogram_files=(.build/checkouts/hdrhistogram-swift/Sources/Histogram/*.swift)
+    mapfile -t stats_files < <(find $S -name '*.swift' | sort)
+    loadgen_files=()
+    harness=Fuzz/SummaryFuzz.swift
+    max_len=262144; dict=Fuzz/summary.dict ;;
   *)
-    echo "usage: $0 sse|scenario|all SECONDS [libFuzzer flags...]" >&2
+    echo "usage: $0 sse|scenario|summary|all SECONDS [libFuzzer flags...]" >&2
     exit 2 ;;
 esac
 
 out=".build-fuzz/$target"
 mkdir -p "$out/crashes" "$out/corpus"
 
-build() {  # build DIR FLAGS...: the three modules, then the harness linked with libFuzzer
+build() {  # build DIR FLAGS...: the modules the target needs, then the harness linked with libFuzzer
   local dir="$1"; shift
   mkdir -p "$dir"
+  if [ "$target" = summary ]; then
+    swiftc "$@" -wmo -module-name Histogram -emit-module -emit-module-path "$dir/Histogram.swiftmodule" \
+      -c -o "$dir/Histogram.o" "${histogram_files[@]}"
+    swiftc "$@" -wmo -module-name Stats -I "$dir" -emit-module -emit-module-path "$dir/Stats.swiftmodule" \
+      -c -o "$dir/Stats.o" "${stats_files[@]}"
+    swiftc "$@" -module-name "Fuzz_$target" -I "$dir" "$harness" "$dir/Histogram.o" "$dir/Stats.o" -o "$dir/fuzz-$target"
+    return
+  fi
   swiftc "$@" -wmo -module-name ConfigIssues -emit-module -emit-module-path "$dir/ConfigIssues.swiftmodule" \
     -c -o "$dir/ConfigIssues.o" "${config_files[@]}"
   swiftc "$@" -wmo -module-name Stats -emit-module -emit-module-path "$dir/Stats.swiftmodule" \
