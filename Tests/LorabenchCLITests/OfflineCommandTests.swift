@@ -62,7 +62,7 @@ final class OfflineCommandTests: XCTestCase {
         XCTAssertTrue(same.out.contains("ttft.p95"), same.out)
         let worse = await lorabench(["compare", fast, slow, "--metrics", "tpot.p50,error_rate"])
         XCTAssertEqual(worse.code, LorabenchExit.thresholdsFailed, "a 6x slower decode is a regression")
-        XCTAssertEqual(worse.err, "lorabench: regressions beyond 10%: tpot.p50\n")
+        XCTAssertEqual(worse.err, "lorabench: regressions beyond 10% and beyond sampling noise: tpot.p50\n")
         XCTAssertTrue(worse.out.contains("tpot.p50") && worse.out.contains("error_rate"), worse.out)
         let badMetric = await lorabench(["compare", fast, slow, "--metrics", "ttft.p42"])
         XCTAssertEqual(badMetric.code, LorabenchExit.invalidConfig)
