@@ -40,7 +40,7 @@ struct ReportCommand: ConsoleCommand {
         case .prometheus: text = runs.map(PrometheusExport.render).joined()
         case .html:
             text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: ResultFiles.timeseries(besides: summaries[0]))
-                                   : HTMLDashboard.render(trend: runs)
+                                   : HTMLDashboard.render(trend: runs, sources: summaries)
         }
         if let out {
             do { try AtomicFile.write(Data(text.utf8), to: out) } catch {
