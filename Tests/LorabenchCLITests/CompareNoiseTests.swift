@@ -7,10 +7,10 @@ import XCTest
 /// `compare` as a nightly gate: two runs of one seeded scenario pass, a slower decode fails on TPOT and ITL.
 final class CompareNoiseTests: XCTestCase {
     /// One run of the seeded embedded-simulator scenario with the given decode step and concurrency.
-    func run(decode: Int, concurrency: Int = 4) async throws -> String {
+    func run(decode: Int, concurrency: Int = 8) async throws -> String {
         let path = try writeTempScenario("""
         {"name":"nightly","target":{"simulator":{"profile":"fast","decode_base_ms":\(decode),"seed":7}},"seed":7,
-         "concurrency":\(concurrency),"duration":"3s","input_words":{"min":5,"max":8},"max_new_tokens":{"min":16,"max":16},
+         "concurrency":\(concurrency),"duration":"4s","input_words":{"min":5,"max":8},"max_new_tokens":{"min":16,"max":16},
          "health":{"interval":"50ms","timeout":"5s"}}
         """)
         let out = SimHarness.tempDir()
@@ -29,7 +29,7 @@ final class CompareNoiseTests: XCTestCase {
         XCTAssertFalse(same.out.contains("REGRESSION"), same.out)
         XCTAssertTrue(same.out.contains("itl.p50"), "itl.p50 is in the default set")
         XCTAssertTrue(same.out.contains("n base/new") && same.out.contains("base 95% CI"), same.out)
-        XCTAssertTrue(same.out.contains("not enough data"), "60 samples cannot bound a p95: no verdict, not a guess")
+        XCTAssertTrue(same.out.contains("not enough data"), "a few hundred samples cannot bound a p99: no verdict, not a guess")
         let sa = try ResultFiles.summary(at: a)
         let tpotN = sa.aggregate.metrics[.tpot]!.count
         XCTAssertTrue(same.out.contains("\(tpotN)/"), "the sample count is shown")
@@ -60,18 +60,18 @@ final class CompareNoiseTests: XCTestCase {
         XCTAssertLessThan(bi["upper"]!, ni["lower"]!)
         let itl = try XCTUnwrap(lines.first { $0["metric"] as? String == "itl.p50" })
         XCTAssertEqual(itl["base_independent"] as? Int, Int(tpotN), "ITL's independent units are its requests")
-        let p95 = try XCTUnwrap(lines.first { $0["metric"] as? String == "ttft.p95" })
-        XCTAssertEqual(p95["verdict"] as? String, "not_enough_data")
-        XCTAssertTrue(p95["base_interval"] is NSNull)
+        let p99 = try XCTUnwrap(lines.first { $0["metric"] as? String == "ttft.p99" })
+        XCTAssertEqual(p99["verdict"] as? String, "not_enough_data", "a p99 needs 563 samples")
+        XCTAssertTrue(p99["base_interval"] is NSNull)
 
-        let fewer = try await run(decode: 12, concurrency: 2)
+        let fewer = try await run(decode: 12, concurrency: 4)
         let refused = await lorabench(["compare", a, fewer])
         XCTAssertEqual(refused.code, LorabenchExit.invalidConfig)
         XCTAssertEqual(refused.out, "")
-        XCTAssertEqual(refused.err, "lorabench: compare: the runs are not comparable (scenario.concurrency: 4 vs 2);"
+        XCTAssertEqual(refused.err, "lorabench: compare: the runs are not comparable (scenario.concurrency: 8 vs 4);"
                        + " pass --allow-mismatch to compare them anyway\n")
         let forced = await lorabench(["compare", a, fewer, "--allow-mismatch", "--metrics", "tpot.p50"])
         XCTAssertEqual(forced.code, LorabenchExit.ok, forced.out)
-        XCTAssertTrue(forced.err.hasPrefix("lorabench: WARNING: comparing runs that differ (scenario.concurrency: 4 vs 2)"), forced.err)
+        XCTAssertTrue(forced.err.hasPrefix("lorabench: WARNING: comparing runs that differ (scenario.concurrency: 8 vs 4)"), forced.err)
     }
 }
