@@ -55,6 +55,21 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertTrue(r.out.contains("  ✗ ttft.p95 < 0.001   (actual "), r.out)
     }
 
+    func testQuietStillPrintsEachCrossedThreshold() async throws {
+        let path = try writeTempScenario(Self.small)
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--out", out, "--quiet", "--set",
+                                 #"thresholds={"ttft.p95":"< 0.001","error_rate":"< 0.5","cold_ttft.p50":"< 1"}"#])
+        XCTAssertEqual(r.code, LorabenchExit.thresholdsFailed)
+        XCTAssertEqual(r.out, out + "\n", "stdout stays the results folder alone")
+        let s = try ResultFiles.summary(at: out)
+        let p95 = try XCTUnwrap(s.thresholds.first { $0.metric == "ttft.p95" }?.actual)
+        let lines = r.err.split(separator: "\n").map(String.init).sorted()
+        XCTAssertEqual(lines, ["lorabench: threshold crossed: cold_ttft.p50 < 1 (actual no data)",
+                               "lorabench: threshold crossed: ttft.p95 < 0.001 (actual \(ReportText.number(p95)))"],
+                       "one line per crossed threshold, none for the one that held")
+    }
+
     func testSweepPrintsThePlanEachCellAndTheTable() async throws {
         let path = try writeTempScenario(Self.small)
         let dir = SimHarness.tempDir()

@@ -30,7 +30,11 @@ final class OfflineCommandTests: XCTestCase {
 
         let prom = PrometheusExport.render(a)
         let p50 = a.metrics["ttft"]!.p50 / 1000
-        XCTAssertTrue(prom.contains("lorabench_ttft_seconds{scenario=\"off\",quantile=\"0.5\"} \(p50)"), prom)
+        let parsed = PrometheusText.parse(prom)
+        XCTAssertEqual(parsed.badLines, 0)
+        let q50 = parsed.samples.first { $0.name == "lorabench_ttft_quantile_seconds" && $0.label("quantile") == "0.5" }
+        XCTAssertEqual(q50?.value ?? 0, p50, accuracy: 1e-9, prom)
+        XCTAssertTrue(prom.contains("lorabench_ttft_seconds_count{scenario=\"off\"} \(a.metrics["ttft"]!.count)\n"), prom)
         XCTAssertTrue(prom.contains("lorabench_requests_total{scenario=\"off\",result=\"ok\"} \(a.requests.succeeded)"))
         XCTAssertTrue(prom.contains("lorabench_threshold_passed{scenario=\"off\",threshold=\"error_rate < 0.5\"} 1"))
 
@@ -52,6 +56,9 @@ final class OfflineCommandTests: XCTestCase {
         XCTAssertEqual(try RunSummary.read(Data(json.out.utf8), source: "stdout").requests.succeeded, a.requests.succeeded)
         let promOut = await lorabench(["report", fast, "--format", "prometheus"])
         XCTAssertEqual(promOut.out, prom)
+        let twoProm = await lorabench(["report", fast, slow, "--format", "prometheus"])
+        XCTAssertEqual(twoProm.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(twoProm.err, "lorabench: report: --format prometheus takes one summary (each run is its own exposition)\n")
         let twoJSON = await lorabench(["report", fast, slow, "--format", "json"])
         XCTAssertEqual(twoJSON.code, LorabenchExit.invalidConfig)
         XCTAssertEqual(twoJSON.err, "lorabench: report: --format json takes one summary (use `merge` to combine runs)\n")
@@ -62,7 +69,7 @@ final class OfflineCommandTests: XCTestCase {
         XCTAssertTrue(same.out.contains("ttft.p95"), same.out)
         let worse = await lorabench(["compare", fast, slow, "--metrics", "tpot.p50,error_rate"])
         XCTAssertEqual(worse.code, LorabenchExit.thresholdsFailed, "a 6x slower decode is a regression")
-        XCTAssertEqual(worse.err, "lorabench: regressions beyond 10%: tpot.p50\n")
+        XCTAssertEqual(worse.err, "lorabench: regressions beyond 10% and beyond sampling noise: tpot.p50\n")
         XCTAssertTrue(worse.out.contains("tpot.p50") && worse.out.contains("error_rate"), worse.out)
         let badMetric = await lorabench(["compare", fast, slow, "--metrics", "ttft.p42"])
         XCTAssertEqual(badMetric.code, LorabenchExit.invalidConfig)

@@ -28,6 +28,11 @@ struct ReportCommand: ConsoleCommand {
             console.error("report: --format json takes one summary (use `merge` to combine runs)")
             return LorabenchExit.invalidConfig
         }
+        // Two runs' exports in one text would repeat every family, which Prometheus rejects.
+        if format == .prometheus && summaries.count != 1 {
+            console.error("report: --format prometheus takes one summary (each run is its own exposition)")
+            return LorabenchExit.invalidConfig
+        }
         guard let runs = console.readSummaries(summaries) else { return LorabenchExit.invalidConfig }
         let text: String
         switch format {
@@ -37,10 +42,10 @@ struct ReportCommand: ConsoleCommand {
                 console.error("\(error)")
                 return LorabenchExit.runError
             }
-        case .prometheus: text = runs.map(PrometheusExport.render).joined()
+        case .prometheus: text = PrometheusExport.render(runs[0])
         case .html:
             text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: ResultFiles.timeseries(besides: summaries[0]))
-                                   : HTMLDashboard.render(trend: runs)
+                                   : HTMLDashboard.render(trend: runs, sources: summaries)
         }
         if let out {
             do { try AtomicFile.write(Data(text.utf8), to: out) } catch {

@@ -64,7 +64,14 @@ struct RunLauncher {
         }
         if outcome.summary.run.interrupted { return (LorabenchExit.aborted, outcome) }
         if !outcome.summary.thresholdsPassed {
-            if !quiet { console.error("thresholds failed: " + outcome.summary.thresholds.filter { !$0.passed }.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
+            let crossed = outcome.summary.thresholds.filter { !$0.passed }
+            if !quiet { console.error("thresholds failed: " + crossed.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
+            // Quiet still says why the run failed, one crossed threshold a line with the value that crossed it (k6 does).
+            else if printsResult {
+                for t in crossed {
+                    console.error("threshold crossed: \(t.metric) \(t.expression) (actual \(t.actual.map { ReportText.number($0) } ?? "no data"))")
+                }
+            }
             return (LorabenchExit.thresholdsFailed, outcome)
         }
         return (LorabenchExit.ok, outcome)

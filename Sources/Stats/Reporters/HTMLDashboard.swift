@@ -1,6 +1,7 @@
 import Foundation
 
-/// A self-contained HTML page (inline SVG, no scripts or external assets) for one run or a series of nightly runs.
+/// A self-contained HTML page (inline SVG with native hover titles, no scripts or external assets) for one run or a
+/// series of nightly runs.
 public enum HTMLDashboard {
     /// One run, with its per-second time series when timeseries.csv rows are given.
     public static func render(run s: RunSummary, timeseries: [[String: String]] = []) -> String {
@@ -34,9 +35,12 @@ public enum HTMLDashboard {
             body += "<h2>Over time</h2>\n"
             body += SVGLineChart(title: "TTFT per second", xLabel: "second", yLabel: "ms", xCategories: secs,
                                  series: [series("ttft_p50_ms", "TTFT p50"), series("ttft_p95_ms", "TTFT p95", dashed: true)]).render()
-            body += SVGLineChart(title: "Throughput per second", xLabel: "second", yLabel: "per second", xCategories: secs,
-                                 series: [series("requests", "requests"), series("active_vus", "active VUs", dashed: true)]).render()
-            body += SVGLineChart(title: "Output tokens per second", xLabel: "second", yLabel: "tokens/s", xCategories: secs,
+            body += SVGLineChart(title: "Requests completed per second", xLabel: "second", yLabel: "requests/s", xCategories: secs,
+                                 series: [series("requests", "requests"), series("errors", "errors", dashed: true)]).render()
+            body += SVGLineChart(title: "Active VUs", xLabel: "second", yLabel: "VUs", xCategories: secs,
+                                 series: [series("active_vus", "active VUs")]).render()
+            // timeseries.csv counts a request's tokens in the second it completed, not as they streamed: said so on the chart.
+            body += SVGLineChart(title: "Output tokens of requests completed each second", xLabel: "second", yLabel: "tokens/s", xCategories: secs,
                                  series: [series("output_tokens", "output tokens")]).render()
         }
         if s.adapters.count > 1 || s.adapters.first?.adapter.isEmpty == false {
@@ -49,27 +53,90 @@ public enum HTMLDashboard {
         return page(title: "lorabench: \(s.run.scenarioName)", body: body)
     }
 
-    /// A trend page over many runs (ordered by start time): the nightly dashboard.
-    public static func render(trend runs: [RunSummary]) -> String {
-        let sorted = runs.sorted { $0.run.startedAt < $1.run.startedAt }
-        let xs = sorted.indices.map(Double.init)
-        func series(_ name: String, _ f: (RunSummary) -> Double?, dashed: Bool = false) -> SVGLineChart.Series {
-            .init(name: name, points: zip(xs, sorted).compactMap { x, s in f(s).map { (x, $0) } }, dashed: dashed)
+    /// A trend page over many runs: per metric a chart with one line per scenario, x = runs by start time labelled
+    /// with date and name and linked to each run (`sources` are the paths the runs were read from), gaps and markers
+    /// for runs that measured nothing, threshold limits drawn, and a table with each threshold's outcome and value.
+    public static func render(trend runs: [RunSummary], sources: [String] = []) -> String {
+        let order = runs.indices.sorted { runs[$0].run.startedAt < runs[$1].run.startedAt }
+        let sorted = order.map { runs[$0] }
+        let paths = order.map { sources.indices.contains($0) ? sources[$0] : nil }
+        let slots = zip(sorted, paths).map { s, path in
+            SVGTrendChart.Run(label: runName(s, path), date: shortDate(s.run.startedAt), link: path.map(runLink), failed: s.requests.succeeded == 0)
         }
+        var scenarios: [String] = []
+        for s in sorted where !scenarios.contains(s.run.scenarioName) { scenarios.append(s.run.scenarioName) }
+        typealias Pick = (RunSummary) -> Double?
+        func latency(_ m: String, _ stat: String) -> Pick {
+            { s in
+                guard let ms = s.metrics[m], ms.count > 0 else { return nil }
+                return Threshold(metric: m + "." + stat, comparison: .lt, value: 0).actual(in: s)
+            }
+        }
+        let charts: [(id: String, title: String, unit: String, lines: [(String, Pick, Bool)], thresholds: String?, scale: Double)] = [
+            ("ttft", "Time to first token", "ms", [("p50", latency("ttft", "p50"), false), ("p95", latency("ttft", "p95"), true)], "ttft.", 1),
+            ("tpot", "Time per output token", "ms", [("p50", latency("tpot", "p50"), false), ("p95", latency("tpot", "p95"), true)], "tpot.", 1),
+            ("itl", "Inter-token latency", "ms", [("p50", latency("itl", "p50"), false), ("p99", latency("itl", "p99"), true)], "itl.", 1),
+            ("e2e", "End-to-end latency", "ms", [("p50", latency("e2e", "p50"), false), ("p95", latency("e2e", "p95"), true)], "e2e.", 1),
+            ("tokens", "Output tokens per second", "tokens/s",
+             [("tok/s", { $0.requests.succeeded > 0 ? $0.throughput.outputTokenThroughput : nil }, false)], "output_token_throughput", 1),
+            ("errors", "Error rate", "% of completed requests",
+             [("errors", { $0.requests.succeeded + $0.requests.failed > 0 ? $0.requests.errorRate * 100 : nil }, false)], "error_rate", 100),
+        ]
         var body = "<h1>lorabench trend: \(sorted.count) runs</h1>\n"
-        body += SVGLineChart(title: "TTFT across runs", xLabel: "run (oldest first)", yLabel: "ms", xCategories: xs,
-                             series: [series("TTFT p50", { $0.metrics["ttft"]?.p50 }), series("TTFT p95", { $0.metrics["ttft"]?.p95 }, dashed: true),
-                                      series("TPOT p50", { $0.metrics["tpot"]?.p50 })]).render()
-        body += SVGLineChart(title: "Output tokens/s across runs", xLabel: "run (oldest first)", yLabel: "tokens/s", xCategories: xs,
-                             series: [series("output tok/s", { $0.throughput.outputTokenThroughput })]).render()
-        body += table(["#", "started", "scenario", "ok", "failed", "ttft p50", "ttft p95", "tpot p50", "tok/s", "thresholds"],
+        body += "<p>Scenarios: " + scenarios.map { esc($0) }.joined(separator: ", ") + ". A gap and a red ✗ mark a run in which every request"
+            + " failed (it has no latency, not a latency of 0); hover a point for its value, click a run's name to open it.</p>\n"
+        for c in charts {
+            var series: [SVGTrendChart.Series] = []
+            for sc in scenarios {
+                for (suffix, pick, dashed) in c.lines {
+                    let pts = sorted.indices.filter { sorted[$0].run.scenarioName == sc }.map { (slot: $0, value: pick(sorted[$0])) }
+                    series.append(.init(name: scenarios.count > 1 || c.lines.count == 1 ? "\(sc) \(suffix)" : suffix, colourKey: sc,
+                                        points: pts, dashed: dashed))
+                }
+            }
+            // The newest run's thresholds on this metric, drawn where the line must stay.
+            let limits = (sorted.last?.thresholds ?? []).filter { t in c.thresholds.map { t.metric.hasPrefix($0) } ?? false }
+                .compactMap { t -> (value: Double, label: String)? in
+                    guard let th = try? Threshold.parse(metric: t.metric, expression: t.expression) else { return nil }
+                    return (th.value * c.scale, "\(t.metric) \(t.expression)")
+                }
+            body += SVGTrendChart(id: "trend-" + c.id, title: c.title, unit: c.unit, runs: slots, series: series, limits: limits).render()
+        }
+        func cell(_ v: Double?) -> String { v.map { ReportText.number($0) } ?? "-" }
+        body += "<h2>Runs</h2>\n"
+        body += table(["started", "run", "scenario", "ok", "failed", "error rate", "ttft p50", "ttft p95", "tpot p50", "itl p50", "tok/s", "thresholds"],
                       zip(sorted.indices, sorted).map { i, s in
-                          [String(i), esc(s.run.startedAt), esc(s.run.scenarioName), String(s.requests.succeeded), String(s.requests.failed),
-                           ReportText.number(s.metrics["ttft"]?.p50 ?? 0), ReportText.number(s.metrics["ttft"]?.p95 ?? 0),
-                           ReportText.number(s.metrics["tpot"]?.p50 ?? 0), ReportText.number(s.throughput.outputTokenThroughput),
-                           s.thresholds.isEmpty ? "-" : (s.thresholdsPassed ? "✓" : "✗")]
+                          let name = slots[i].link.map { "<a href=\"\(esc($0))\">\(esc(slots[i].label))</a>" } ?? esc(slots[i].label)
+                          let th = s.thresholds.map { t in
+                              "<span class=\"\(t.passed ? "pass" : "fail")\">\(t.passed ? "✓" : "✗") \(esc(t.metric + " " + t.expression))"
+                                  + " (\(t.actual.map { ReportText.number($0) } ?? "no data"))</span>"
+                          }.joined(separator: "<br>")
+                          return [esc(s.run.startedAt), name + (s.requests.succeeded == 0 ? " <b class=\"fail\">all failed</b>" : ""),
+                                  esc(s.run.scenarioName), String(s.requests.succeeded), String(s.requests.failed),
+                                  ReportText.number(s.requests.errorRate * 100) + "%",
+                                  cell(latency("ttft", "p50")(s)), cell(latency("ttft", "p95")(s)), cell(latency("tpot", "p50")(s)),
+                                  cell(latency("itl", "p50")(s)), s.requests.succeeded > 0 ? ReportText.number(s.throughput.outputTokenThroughput) : "-",
+                                  th.isEmpty ? "-" : th]
                       })
         return page(title: "lorabench trend", body: body)
+    }
+
+    /// A run's short name: its folder (the path without summary.json), else its run id.
+    static func runName(_ s: RunSummary, _ path: String?) -> String {
+        guard let path else { return s.run.runId ?? s.run.startedAt }
+        let url = URL(fileURLWithPath: path)
+        let dir = url.lastPathComponent == "summary.json" ? url.deletingLastPathComponent() : url
+        return dir.lastPathComponent
+    }
+
+    /// Where a run's name links: its folder, as given on the command line.
+    static func runLink(_ path: String) -> String {
+        path.hasSuffix("/summary.json") ? String(path.dropLast("summary.json".count)) : (path.hasSuffix("/") ? path : path + "/")
+    }
+
+    /// `2026-12-01T10:57:00.380Z` as `2026-12-01 10:57`.
+    static func shortDate(_ iso: String) -> String {
+        iso.count >= 16 ? String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ") : iso
     }
 
     static func metricRow(_ name: String, _ m: MetricSummary) -> [String] {
@@ -86,7 +153,8 @@ public enum HTMLDashboard {
         <!doctype html>
         <html><head><meta charset="utf-8"><title>\(esc(title))</title>
         <style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 16px}
-        td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}svg{display:block;margin:8px 0}</style>
+        td,th{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}svg{display:block;margin:8px 0}
+        svg.chart{max-width:1400px}.fail{color:#d62728}.pass{color:#2ca02c}td span{white-space:nowrap}</style>
         </head><body>
         \(body)
         </body></html>

@@ -1,0 +1,114 @@
+import Foundation
+
+/// A self-contained SVG chart of one number across runs (x = runs in start order, labelled with date and name and
+/// linked to each run), where a run without a value is a gap in its line, never a 0, and an all-failed run a marker.
+public struct SVGTrendChart {
+    /// One slot on the x axis: a run.
+    public struct Run {
+        public var label: String
+        public var date: String
+        public var link: String?
+        /// Every request failed: marked on the axis, since its latencies do not exist.
+        public var failed: Bool
+        public init(label: String, date: String, link: String?, failed: Bool) {
+            self.label = label; self.date = date; self.link = link; self.failed = failed
+        }
+    }
+
+    /// One line: values at some run slots (nil: the run has no value, a gap); series with one `colourKey` share a colour.
+    public struct Series {
+        public var name: String
+        public var colourKey: String
+        public var points: [(slot: Int, value: Double?)]
+        public var dashed: Bool
+        public init(name: String, colourKey: String, points: [(slot: Int, value: Double?)], dashed: Bool) {
+            self.name = name; self.colourKey = colourKey; self.points = points; self.dashed = dashed
+        }
+    }
+
+    public var id: String
+    public var title: String
+    public var unit: String
+    public var runs: [Run]
+    public var series: [Series]
+    /// Horizontal lines for threshold limits on this chart, each with its label.
+    public var limits: [(value: Double, label: String)] = []
+
+    public init(id: String, title: String, unit: String, runs: [Run], series: [Series], limits: [(value: Double, label: String)] = []) {
+        self.id = id; self.title = title; self.unit = unit; self.runs = runs; self.series = series; self.limits = limits
+    }
+
+    public func render() -> String {
+        let w = 1240.0, h = 380.0, left = 130.0, right = 250.0, top = 40.0, bottom = 90.0
+        let plotW = w - left - right, plotH = h - top - bottom
+        let values = series.flatMap { $0.points.compactMap(\.value) } + limits.map(\.value)
+        let maxY = niceCeiling(values.max() ?? 1)
+        func x(_ slot: Int) -> Double { runs.count <= 1 ? left + plotW / 2 : left + plotW * Double(slot) / Double(runs.count - 1) }
+        func y(_ v: Double) -> Double { top + plotH * (1 - v / maxY) }
+        var s = """
+        <svg id="\(esc(id))" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(w)) \(Int(h))" width="100%" font-family="sans-serif" font-size="13">
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="\(left)" y="24" font-size="17" font-weight="bold">\(esc(title))</text>
+
+        """
+        for k in 0...5 {
+            let v = maxY * Double(k) / 5
+            s += "<line x1=\"\(left)\" y1=\"\(f(y(v)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(v)))\" stroke=\"#e5e5e5\"/>\n"
+            s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(ReportText.number(v))</text>\n"
+        }
+        s += "<text transform=\"translate(20 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(unit))</text>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
+        s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
+        let labelStep = max(1, Int((Double(runs.count) / 16).rounded(.up)))
+        for (i, r) in runs.enumerated() {
+            if r.failed {
+                s += "<line class=\"failed-run\" x1=\"\(f(x(i)))\" y1=\"\(top)\" x2=\"\(f(x(i)))\" y2=\"\(top + plotH)\" stroke=\"#d62728\" stroke-dasharray=\"3 3\"/>\n"
+                s += "<text class=\"failed-marker\" x=\"\(f(x(i)))\" y=\"\(f(top + plotH - 6))\" text-anchor=\"middle\" fill=\"#d62728\" font-weight=\"bold\" font-size=\"18\">✗<title>\(esc(r.label)): every request failed, no latency</title></text>\n"
+            }
+            guard i % labelStep == 0 || i == runs.count - 1 else { continue }
+            let label = "<text transform=\"translate(\(f(x(i))) \(f(top + plotH + 16))) rotate(-25)\" text-anchor=\"end\">"
+                + "<tspan>\(esc(r.date))</tspan><tspan x=\"0\" dy=\"14\">\(esc(r.label))</tspan></text>"
+            s += (r.link.map { "<a href=\"\(esc($0))\">\(label)</a>" } ?? label) + "\n"
+        }
+        for l in limits {
+            s += "<line class=\"limit\" x1=\"\(left)\" y1=\"\(f(y(l.value)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(l.value)))\" stroke=\"#d62728\" stroke-width=\"1\" stroke-dasharray=\"8 3\"/>\n"
+            s += "<text x=\"\(left + plotW - 4)\" y=\"\(f(y(l.value) - 4))\" text-anchor=\"end\" fill=\"#d62728\">\(esc(l.label))</text>\n"
+        }
+        var colours: [String: Int] = [:]
+        for (i, ser) in series.enumerated() {
+            let ci = colours[ser.colourKey] ?? colours.count
+            colours[ser.colourKey] = ci
+            let colour = Self.palette[ci % Self.palette.count]
+            let dash = ser.dashed ? " stroke-dasharray=\"6 4\"" : ""
+            // A run without a value ends one line segment; the next value starts another.
+            var segments: [[(Int, Double)]] = [[]]
+            for p in ser.points {
+                if let v = p.value { segments[segments.count - 1].append((p.slot, v)) } else if !segments[segments.count - 1].isEmpty { segments.append([]) }
+            }
+            for seg in segments where seg.count > 1 {
+                s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) points=\"" + seg.map { "\(f(x($0.0))),\(f(y($0.1)))" }.joined(separator: " ") + "\"/>\n"
+            }
+            for p in ser.points {
+                guard let v = p.value else { continue }
+                s += "<circle cx=\"\(f(x(p.slot)))\" cy=\"\(f(y(v)))\" r=\"4\" fill=\"\(colour)\"><title>\(esc(ser.name)), \(esc(runs[p.slot].label)) (\(esc(runs[p.slot].date))): \(ReportText.number(v)) \(esc(unit))</title></circle>\n"
+            }
+            let ly = top + 18 * Double(i)
+            s += "<line x1=\"\(left + plotW + 15)\" y1=\"\(f(ly))\" x2=\"\(left + plotW + 40)\" y2=\"\(f(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
+            s += "<text x=\"\(left + plotW + 46)\" y=\"\(f(ly + 4))\">\(esc(ser.name))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    static let palette = SVGLineChart.palette
+
+    private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    private func niceCeiling(_ v: Double) -> Double {
+        guard v > 0 else { return 1 }
+        let mag = pow(10, floor(log10(v)))
+        for m in [1.0, 2, 2.5, 5, 10] where m * mag >= v { return m * mag }
+        return 10 * mag
+    }
+
+    private func esc(_ t: String) -> String { HTMLDashboard.esc(t) }
+}

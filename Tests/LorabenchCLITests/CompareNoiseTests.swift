@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+@testable import LorabenchCLI
+import Stats
+import XCTest
+
+/// `compare` as a nightly gate: two runs of one seeded scenario pass, a slower decode fails on TPOT and ITL.
+final class CompareNoiseTests: XCTestCase {
+    /// One run of the seeded embedded-simulator scenario with the given decode step and concurrency.
+    func run(decode: Int, concurrency: Int = 8) async throws -> String {
+        let path = try writeTempScenario("""
+        {"name":"nightly","target":{"simulator":{"profile":"fast","decode_base_ms":\(decode),"seed":7}},"seed":7,
+         "concurrency":\(concurrency),"duration":"4s","input_words":{"min":5,"max":8},"max_new_tokens":{"min":16,"max":16},
+         "health":{"interval":"50ms","timeout":"5s"}}
+        """)
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--out", out, "--quiet"])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        return out
+    }
+
+    func testSameSeedPassesAndSlowerDecodeIsARegression() async throws {
+        let a = try await run(decode: 12), b = try await run(decode: 12), slow = try await run(decode: 15)
+
+        let same = await lorabench(["compare", a, b])
+        print("compare same seed:\n" + same.out + same.err)
+        XCTAssertEqual(same.code, LorabenchExit.ok, same.out)
+        XCTAssertEqual(same.err, "")
+        XCTAssertFalse(same.out.contains("REGRESSION"), same.out)
+        XCTAssertTrue(same.out.contains("itl.p50"), "itl.p50 is in the default set")
+        XCTAssertTrue(same.out.contains("n base/new") && same.out.contains("base 95% CI"), same.out)
+        XCTAssertTrue(same.out.contains("not enough data"), "a few hundred samples cannot bound a p99: no verdict, not a guess")
+        let sa = try ResultFiles.summary(at: a)
+        let tpotN = sa.aggregate.metrics[.tpot]!.count
+        XCTAssertTrue(same.out.contains("\(tpotN)/"), "the sample count is shown")
+
+        let worse = await lorabench(["compare", a, slow])
+        print("compare slower decode:\n" + worse.out + worse.err)
+        XCTAssertEqual(worse.code, LorabenchExit.thresholdsFailed, worse.out)
+        XCTAssertTrue(worse.err.hasPrefix("lorabench: regressions beyond 10% and beyond sampling noise: "), worse.err)
+        XCTAssertTrue(worse.err.contains("tpot.p50") && worse.err.contains("itl.p50"), worse.err)
+        let tpotLine = worse.out.split(separator: "\n").first { $0.hasPrefix("  tpot.p50 ") }.map(String.init) ?? ""
+        XCTAssertTrue(tpotLine.hasSuffix("REGRESSION"), tpotLine)
+        XCTAssertFalse(worse.out.contains("better"), "nothing got significantly better")
+
+        let json = await lorabench(["compare", a, slow, "--format", "json"])
+        XCTAssertEqual(json.code, LorabenchExit.thresholdsFailed)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        XCTAssertEqual(doc["schema"] as? String, "lorabench.compare/v1")
+        XCTAssertEqual(doc["comparable"] as? Bool, true)
+        let regressions = try XCTUnwrap(doc["regressions"] as? [String])
+        XCTAssertTrue(regressions.contains("tpot.p50") && regressions.contains("itl.p50"), "\(regressions)")
+        let lines = try XCTUnwrap(doc["metrics"] as? [[String: Any]])
+        let tpot = try XCTUnwrap(lines.first { $0["metric"] as? String == "tpot.p50" })
+        XCTAssertEqual(tpot["verdict"] as? String, "regression")
+        XCTAssertEqual(tpot["base_count"] as? Int, Int(tpotN))
+        let change = try XCTUnwrap(tpot["change_percent"] as? Double)
+        XCTAssertGreaterThan(change, 15, "12 → 15 ms per token")
+        let bi = try XCTUnwrap(tpot["base_interval"] as? [String: Double]), ni = try XCTUnwrap(tpot["new_interval"] as? [String: Double])
+        XCTAssertLessThan(bi["upper"]!, ni["lower"]!)
+        let itl = try XCTUnwrap(lines.first { $0["metric"] as? String == "itl.p50" })
+        XCTAssertEqual(itl["base_independent"] as? Int, Int(tpotN), "ITL's independent units are its requests")
+        let p99 = try XCTUnwrap(lines.first { $0["metric"] as? String == "ttft.p99" })
+        XCTAssertEqual(p99["verdict"] as? String, "not_enough_data", "a p99 needs 563 samples")
+        XCTAssertTrue(p99["base_interval"] is NSNull)
+
+        let fewer = try await run(decode: 12, concurrency: 4)
+        let refused = await lorabench(["compare", a, fewer])
+        XCTAssertEqual(refused.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(refused.out, "")
+        XCTAssertEqual(refused.err, "lorabench: compare: the runs are not comparable (scenario.concurrency: 8 vs 4);"
+                       + " pass --allow-mismatch to compare them anyway\n")
+        let forced = await lorabench(["compare", a, fewer, "--allow-mismatch", "--metrics", "tpot.p50"])
+        XCTAssertEqual(forced.code, LorabenchExit.ok, forced.out)
+        XCTAssertTrue(forced.err.hasPrefix("lorabench: WARNING: comparing runs that differ (scenario.concurrency: 8 vs 4)"), forced.err)
+    }
+}
