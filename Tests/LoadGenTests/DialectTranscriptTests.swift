@@ -88,6 +88,13 @@ final class DialectTranscriptTests: XCTestCase {
                                   promptTokens: 9, finishReason: "stop"))
     }
 
+    func testFinishReasonEscapesAreDecoded() throws {
+        let native = try LoraxDialect().parse(Array(#"{"token":{"text":"a"},"generated_text":"a","details":{"finish_reason":"eos\u005ftoken","generated_tokens":1}}"#.utf8))
+        XCTAssertEqual(native.finishReason, "eos_token")
+        let chat = try OpenAIChatDialect().parse(Array(#"{"choices":[{"delta":{"content":"x"},"finish_reason":"st\"op\n"}]}"#.utf8))
+        XCTAssertEqual(chat.finishReason, "st\"op\n")
+    }
+
     func testDoneSentinelOnlyWhereTheAPISendsIt() throws {
         XCTAssertTrue(try OpenAIChatDialect().parse(Array("[DONE]".utf8)).isFinal)
         XCTAssertTrue(try OpenAICompletionsDialect().parse(Array("[DONE]".utf8)).isFinal)

@@ -40,7 +40,7 @@ extension OpenAICompatibleDialect {
                             else { try s.skipValue() }
                         }
                     } else if k.isKey("finish_reason") {
-                        if let f = try s.readRawTextOrNull() { e.finishReason = f }
+                        if let f = try s.readTextOrNull() { e.finishReason = f }
                     } else { try s.skipValue() }
                 }
                 let roleOnly = role && content != true && text == nil

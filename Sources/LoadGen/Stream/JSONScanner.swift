@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict, allocation-free JSON pull scanner for the per-token hot path: it walks an event, reads the few
 /// fields the measurement needs and skips the rest, so decoding never costs more than the bytes it reads.
 /// Anything that is not well-formed JSON throws `Malformed`.
@@ -62,9 +64,14 @@ struct JSONScanner {
         !((try readStringOrNull())?.isEmpty ?? true)
     }
 
-    /// A string value as text with its escapes left as written (enough for ASCII tokens like a finish reason), nil for `null`.
-    mutating func readRawTextOrNull() throws -> String? {
-        try readStringOrNull().map { String(decoding: $0, as: UTF8.self) }
+    /// A string value as text, nil for `null`: escapes are decoded (rare in the fields read this way, such as a
+    /// finish reason, so the slow path costs nothing on ordinary streams).
+    mutating func readTextOrNull() throws -> String? {
+        guard let raw = try readStringOrNull() else { return nil }
+        guard raw.contains(0x5C) else { return String(decoding: raw, as: UTF8.self) }
+        // The escapes were validated above, so the quoted bytes are a JSON string the decoder reads exactly.
+        let quoted = Data([0x22] + raw + [0x22])
+        return (try? JSONDecoder().decode(String.self, from: quoted)) ?? String(decoding: raw, as: UTF8.self)
     }
 
     /// Consumes `null` if it is next.

@@ -74,7 +74,7 @@ public enum StreamEventParser {
         if k.isKey(generated) { e.generatedTokens = try s.readInt() }
         else if k.isKey("prompt_tokens") { e.promptTokens = try s.readInt() }
         else if k.isKey("finish_reason") {
-            if let f = try s.readRawTextOrNull() { e.finishReason = f }
+            if let f = try s.readTextOrNull() { e.finishReason = f }
         } else { try s.skipValue() }
     }
 
