@@ -43,6 +43,7 @@ case "$target" in
     # The readers of summary.json need the whole Stats module and the HDR histogram package it builds on.
     [ -d .build/checkouts/hdrhistogram-swift ] || swift package resolve >/dev/null
     histogram_files=(.build/checkouts/hdrhistogram-swift/Sources/Histogram/*.swift)
+    numerics=.build/checkouts/swift-numerics/Sources
     mapfile -t stats_files < <(find $S -name '*.swift' | sort)
     loadgen_files=()
     harness=Fuzz/SummaryFuzz.swift
@@ -59,11 +60,19 @@ build() {  # build DIR FLAGS...: the modules the target needs, then the harness 
   local dir="$1"; shift
   mkdir -p "$dir"
   if [ "$target" = summary ]; then
-    swiftc "$@" -wmo -module-name Histogram -emit-module -emit-module-path "$dir/Histogram.swiftmodule" \
+    # Histogram needs swift-numerics' RealModule (and its C shim headers); a one-line Numerics re-exports it.
+    local shims="$numerics/_NumericsShims/include"
+    swiftc "$@" -wmo -module-name RealModule -I "$shims" -emit-module -emit-module-path "$dir/RealModule.swiftmodule" \
+      -c -o "$dir/RealModule.o" "$numerics"/RealModule/*.swift
+    echo '@_exported import RealModule' > "$dir/Numerics.swift"
+    swiftc "$@" -wmo -module-name Numerics -I "$dir" -I "$shims" -emit-module -emit-module-path "$dir/Numerics.swiftmodule" \
+      -c -o "$dir/Numerics.o" "$dir/Numerics.swift"
+    swiftc "$@" -wmo -module-name Histogram -I "$dir" -I "$shims" -emit-module -emit-module-path "$dir/Histogram.swiftmodule" \
       -c -o "$dir/Histogram.o" "${histogram_files[@]}"
-    swiftc "$@" -wmo -module-name Stats -I "$dir" -emit-module -emit-module-path "$dir/Stats.swiftmodule" \
+    swiftc "$@" -wmo -module-name Stats -I "$dir" -I "$shims" -emit-module -emit-module-path "$dir/Stats.swiftmodule" \
       -c -o "$dir/Stats.o" "${stats_files[@]}"
-    swiftc "$@" -module-name "Fuzz_$target" -I "$dir" "$harness" "$dir/Histogram.o" "$dir/Stats.o" -o "$dir/fuzz-$target"
+    swiftc "$@" -module-name "Fuzz_$target" -I "$dir" -I "$shims" "$harness" "$dir/RealModule.o" "$dir/Numerics.o" \
+      "$dir/Histogram.o" "$dir/Stats.o" -o "$dir/fuzz-$target"
     return
   fi
   swiftc "$@" -wmo -module-name ConfigIssues -emit-module -emit-module-path "$dir/ConfigIssues.swiftmodule" \
