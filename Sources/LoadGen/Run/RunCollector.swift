@@ -13,7 +13,7 @@ public struct RunProgress: Sendable {
     public var ttftP50Micros: UInt64?
 }
 
-/// Something that runs beside a run and adds to it (the live progress line; a server-metrics scraper next),
+/// Something that runs beside a run and adds to it (the live progress line, the server-metrics scraper),
 /// so Runner need not grow a branch for each. Threading: every call comes from the runner's stats queue, in order.
 public protocol RunCollector: AnyObject, Sendable {
     /// Once a second during the measured window.
