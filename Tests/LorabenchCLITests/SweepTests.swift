@@ -24,6 +24,11 @@ final class SweepTests: XCTestCase {
         let cold = try XCTUnwrap(many.coldTTFTP50)
         XCTAssertGreaterThan(cold, 1.2 * many.warmTTFTP50, "first touches wait for the serial loader: \(cold) vs warm \(many.warmTTFTP50)")
         XCTAssertGreaterThan(cold, 4 * one.warmTTFTP50, "cold TTFT is visibly above warm TTFT")
+        let touches = try XCTUnwrap(try ResultFiles.summary(at: out + "/cells/a6-c4").firstTouch)
+        XCTAssertEqual(touches.count, 6, "one first touch per adapter")
+        let penalties = touches.compactMap(\.penaltyMs)
+        XCTAssertFalse(penalties.isEmpty, "some first touches had repeats in flight beside them")
+        XCTAssertGreaterThan(penalties.sorted()[penalties.count / 2], 0, "a cold load costs more than the repeats beside it: \(touches)")
         for f in ["sweep.csv", "ttft-vs-adapters.svg", "throughput-vs-load.svg", "cells/a1-c4/summary.json", "cells/a6-c4/requests.csv"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
         }

@@ -14,6 +14,8 @@ public final class RunRecorder {
     private var second = 0
     /// Totals since the start, for the progress line.
     public private(set) var liveTTFT = LatencyHistogram()
+    /// First touches against the repeats in flight beside them.
+    public private(set) var firstTouch = FirstTouchPenalty()
 
     public static let files = ["summary.json", "requests.csv", "timeseries.csv"]
 
@@ -28,6 +30,7 @@ public final class RunRecorder {
     public func add(_ r: RequestRecord) {
         aggregate.add(r, slo: slo)
         interval.add(r)
+        firstTouch.add(r)
         if let t = r.ttftMicros, r.succeeded { liveTTFT.record(t) }
         requestsCSV.append(RequestsCSV.row(r, windowStartMicros: windowStartMicros))
     }
@@ -65,6 +68,7 @@ public final class RunRecorder {
         try requestsCSV.finish()
         try timeseriesCSV.finish()
         var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
+        summary.firstTouch = firstTouch.rows
         summary.thresholds = thresholds.map { $0.evaluate(summary) }
         amend(&summary)
         try AtomicFile.write(try summary.encoded(), to: directory + "/summary.json")

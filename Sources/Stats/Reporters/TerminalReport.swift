@@ -43,6 +43,12 @@ public enum TerminalReport {
         for name in MetricName.allCases { if let m = s.metrics[name.rawValue] { row(name.rawValue, m) } }
         row("ttft (1st touch)", s.coldTTFT)
         row("ttft (repeat)", s.warmTTFT)
+        let penalties = (s.firstTouch ?? []).compactMap(\.penaltyMs).sorted()
+        if !penalties.isEmpty {
+            let median = (penalties[(penalties.count - 1) / 2] + penalties[penalties.count / 2]) / 2
+            out.append("  1st touch penalty: median \(fmt(median)) ms, max \(fmt(penalties[penalties.count - 1])) ms over \(penalties.count) adapters, "
+                       + "each against the repeats waiting for a first token at the same moment")
+        }
         let named = s.adapters.filter { !$0.adapter.isEmpty || s.adapters.count > 1 }
         if !named.isEmpty {
             out.append("")

@@ -138,6 +138,9 @@ public struct RunSummary: Codable, Sendable {
     public var adapters: [AdapterRow]
     /// Raw counts and histograms: what `merge` and `compare` work from.
     public var aggregate: Aggregate
+    /// Each adapter's first touch against the repeats waiting for their first token at the same moment (nil in
+    /// summaries from before it was measured, and after `merge`, which cannot pair requests across runs).
+    public var firstTouch: [FirstTouchPenalty.Row]?
     /// Threshold outcomes, in scenario order; empty when the scenario sets none.
     public var thresholds: [ThresholdResult] = []
     /// The server's own view of the window from its `/metrics` (absent when it has none or scraping was off).
@@ -149,7 +152,7 @@ public struct RunSummary: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schema, run, scenario, slo, requests, throughput, metrics, adapters, aggregate, thresholds
         case outputTokens = "output_tokens", outputTokensSource = "output_tokens_source"
-        case tokenEvents = "token_events", outputTokensPerEvent = "output_tokens_per_event"
+        case tokenEvents = "token_events", outputTokensPerEvent = "output_tokens_per_event", firstTouch = "first_touch"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
         case server
     }
@@ -205,6 +208,7 @@ public struct RunSummary: Codable, Sendable {
         outputTokens = try c.decode(Int.self, forKey: .outputTokens)
         outputTokensSource = try c.decode(String.self, forKey: .outputTokensSource)
         tokenEvents = try c.decodeIfPresent(Int.self, forKey: .tokenEvents)
+        firstTouch = try c.decodeIfPresent([FirstTouchPenalty.Row].self, forKey: .firstTouch)
         outputTokensPerEvent = try c.decodeIfPresent(Double.self, forKey: .outputTokensPerEvent)
         metrics = try c.decode([String: MetricSummary].self, forKey: .metrics)
         coldTTFT = try c.decode(MetricSummary.self, forKey: .coldTTFT)
