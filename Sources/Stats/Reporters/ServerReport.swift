@@ -19,7 +19,8 @@ public enum ServerReport {
                  + (r.reset == true ? " RESET" : ""))
         }
         var counts: [String] = []
-        for (role, what) in [(ServerRole.requestsOK, "ok"), (.outputTokens, "output tokens"), (.inputTokens, "input tokens")] {
+        for (role, what) in [(ServerRole.requestsOK, "ok"), (.outputTokens, "output tokens"), (.inputTokens, "input tokens"),
+                             (.adapterLoads, "adapter loads")] {
             if let r = v.roles[role.rawValue] { counts.append("\(r.value.map(n) ?? "?") \(what)" + (r.reset == true ? " (reset)" : "")) }
         }
         if !counts.isEmpty { line("server counts", counts.joined(separator: ", ")) }

@@ -49,6 +49,10 @@ public enum TerminalReport {
             out.append("  1st touch penalty: median \(fmt(median)) ms, max \(fmt(penalties[penalties.count - 1])) ms over \(penalties.count) adapters, "
                        + "each against the repeats waiting for a first token at the same moment")
         }
+        if let touches = s.firstTouch, !touches.isEmpty, let loads = s.server?.roles["adapter_loads"]?.value {
+            out.append("  1st touches: \(touches.count); the server loaded \(fmt(loads)) adapters in the window"
+                       + (loads >= Double(touches.count) ? "" : " (some first touches found their adapter loaded already: not cold)"))
+        }
         let named = s.adapters.filter { !$0.adapter.isEmpty || s.adapters.count > 1 }
         if !named.isEmpty {
             out.append("")

@@ -3,6 +3,8 @@ public enum ServerRole: String, Sendable, CaseIterable, Codable, CodingKeyRepres
     case ttft, e2e, itl, queue
     case requestsOK = "requests_ok", outputTokens = "output_tokens", inputTokens = "input_tokens"
     case running, waiting
+    /// Adapters the server loaded during the window: the server's own word on which first touches were cold loads.
+    case adapterLoads = "adapter_loads"
 
     /// How a role's number is read from its series.
     public enum Reading: String, Sendable, Codable {
@@ -49,6 +51,9 @@ public enum ServerRole: String, Sendable, CaseIterable, Codable, CodingKeyRepres
         case .waiting:
             return [("lorax_queue_length", .gauge), ("tgi_queue_size", .gauge),
                     ("vllm:num_requests_waiting", .gauge), ("sglang:num_queue_reqs", .gauge)]
+        case .adapterLoads:
+            // LoRAX, TGI and vLLM expose no load count (vLLM's lora_requests_info names loaded adapters only).
+            return [("lorax_sim_adapter_loads_total", .counter)]
         }
     }
 }
