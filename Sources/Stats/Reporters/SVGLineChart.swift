@@ -33,11 +33,7 @@ public struct SVGLineChart {
         <text x="\(left)" y="22" font-size="15" font-weight="bold">\(escape(title))</text>
 
         """
-        for k in 0...5 {
-            let v = maxY * Double(k) / 5
-            s += "<line x1=\"\(left)\" y1=\"\(f(y(v)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(v)))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(ReportText.number(v))</text>\n"
-        }
+        s += SVGAxes.yGrid(left: left, plotW: plotW, maxY: maxY, y: y)
         let labelStep = max(1, Int((Double(xCategories.count) / 12).rounded(.up)))
         for (i, c) in xCategories.enumerated() where i % labelStep == 0 {
             s += "<text x=\"\(f(x(c)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(ReportText.number(c))</text>\n"
@@ -62,16 +58,9 @@ public struct SVGLineChart {
         return s + "</svg>\n"
     }
 
-    private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    private func f(_ v: Double) -> String { SVGAxes.coord(v) }
 
-    private func niceCeiling(_ v: Double) -> Double {
-        guard v > 0 else { return 1 }
-        let mag = pow(10, floor(log10(v)))
-        for m in [1.0, 2, 2.5, 5, 10] where m * mag >= v { return m * mag }
-        return 10 * mag
-    }
+    private func niceCeiling(_ v: Double) -> Double { SVGAxes.niceCeiling(v) }
 
-    private func escape(_ t: String) -> String {
-        t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    private func escape(_ t: String) -> String { HTMLDashboard.esc(t) }
 }

@@ -51,11 +51,7 @@ public struct SVGTrendChart {
         <text x="\(left)" y="24" font-size="17" font-weight="bold">\(esc(title))</text>
 
         """
-        for k in 0...5 {
-            let v = maxY * Double(k) / 5
-            s += "<line x1=\"\(left)\" y1=\"\(f(y(v)))\" x2=\"\(left + plotW)\" y2=\"\(f(y(v)))\" stroke=\"#e5e5e5\"/>\n"
-            s += "<text x=\"\(left - 8)\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(ReportText.number(v))</text>\n"
-        }
+        s += SVGAxes.yGrid(left: left, plotW: plotW, maxY: maxY, y: y)
         s += "<text transform=\"translate(20 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(unit))</text>\n"
         s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
         s += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>\n"
@@ -101,14 +97,9 @@ public struct SVGTrendChart {
 
     static let palette = SVGLineChart.palette
 
-    private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    private func f(_ v: Double) -> String { SVGAxes.coord(v) }
 
-    private func niceCeiling(_ v: Double) -> Double {
-        guard v > 0 else { return 1 }
-        let mag = pow(10, floor(log10(v)))
-        for m in [1.0, 2, 2.5, 5, 10] where m * mag >= v { return m * mag }
-        return 10 * mag
-    }
+    private func niceCeiling(_ v: Double) -> Double { SVGAxes.niceCeiling(v) }
 
     private func esc(_ t: String) -> String { HTMLDashboard.esc(t) }
 }
