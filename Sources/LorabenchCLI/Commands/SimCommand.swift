@@ -53,7 +53,6 @@ struct SimCommand: ConsoleCommand {
             return LorabenchExit.runError
         }
         console.print("lorabench sim (\(settings.profile)) listening on \(server.baseURL)")
-        fflush(nil)
         // The trap is disarmed here, after the wait, never from inside its own handler.
         let (stopped, continuation) = AsyncStream<Void>.makeStream()
         let trap = console.signals.trap(first: { continuation.yield(); continuation.finish() }, second: {})
