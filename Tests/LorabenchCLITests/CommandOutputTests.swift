@@ -192,3 +192,31 @@ final class CommandOutputTests: XCTestCase {
 private extension String {
     func leftPadded(_ n: Int) -> String { String(repeating: " ", count: max(0, n - count)) + self }
 }
+
+/// k6's threshold contract through the CLI: the scenario's k6 form, abortOnFail stopping the run early with exit 99.
+final class K6ThresholdRunTests: XCTestCase {
+    func testAbortOnFailStopsTheRunEarlyAndExits99() async throws {
+        let path = try writeTempScenario(CommandOutputTests.small)
+        let out = SimHarness.tempDir()
+        let started = Date()
+        let r = await lorabench(["run", path, "--out", out, "--set", "duration=30s", "--set", "graceful_stop=1s", "--set",
+                                 #"thresholds={"ttft":[{"threshold":"p(95)<0.001","abortOnFail":true}],"error_rate":["rate<0.5"]}"#])
+        XCTAssertEqual(r.code, LorabenchExit.thresholdsFailed, r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15, "stopped long before the 30 s schedule")
+        XCTAssertTrue(r.err.contains("lorabench: run aborted early: threshold ttft.p95 < 0.001 crossed during the window (abortOnFail)\n"), r.err)
+        let s = try ResultFiles.summary(at: out)
+        XCTAssertEqual(s.run.abortedByThreshold, "ttft.p95 < 0.001")
+        XCTAssertFalse(s.run.interrupted, "an abort by threshold is not a signal")
+        XCTAssertLessThan(s.run.windowSeconds, 10)
+        XCTAssertEqual(s.thresholds.map(\.metric), ["error_rate", "ttft.p95"])
+        XCTAssertEqual(s.thresholds.map(\.passed), [true, false])
+    }
+
+    func testValidateRejectsABadK6ThresholdWithItsPath() async throws {
+        let path = try writeTempScenario(CommandOutputTests.small)
+        let r = await lorabench(["validate", path, "--set", #"thresholds={"ttft":["p(95)<500",{"threshold":"p(97)<1","abortOnFail":"yes"}]}"#])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(r.err.contains("thresholds.ttft[1].abortOnFail"), r.err)
+        XCTAssertTrue(r.err.contains("thresholds.ttft[1]: \"p(97)<1\": lorabench keeps p(50), p(90), p(95), p(99) and p(99.9), not p(97)"), r.err)
+    }
+}

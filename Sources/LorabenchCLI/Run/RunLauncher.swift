@@ -63,9 +63,12 @@ struct RunLauncher {
             console.print(quiet ? outcome.directory : TerminalReport.render(outcome.summary, resultsDir: outcome.directory))
         }
         if outcome.summary.run.interrupted { return (LorabenchExit.aborted, outcome) }
+        if let abort = outcome.summary.run.abortedByThreshold, printsResult {
+            console.error("run aborted early: threshold \(abort) crossed during the window (abortOnFail)")
+        }
         if !outcome.summary.thresholdsPassed {
             let crossed = outcome.summary.thresholds.filter { !$0.passed }
-            if !quiet { console.error("thresholds failed: " + crossed.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
+            if !quiet, !crossed.isEmpty { console.error("thresholds failed: " + crossed.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
             // Quiet still says why the run failed, one crossed threshold a line with the value that crossed it (k6 does).
             else if printsResult {
                 for t in crossed {
