@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var bearerToken: String?
     /// Prefix of every request's `x-request-id`; a fresh one per run when nil.
     public var runId: String?
+    /// `--tag` labels, kept in summary.json.
+    public var tags: [String: String] = [:]
     /// The lorabench version written into summary.json.
     public var version: String = "0.0.0"
     /// Where progress messages (health wait, warm-up failures) go; silent by default.
@@ -232,6 +234,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         runInfo.runId = runId
         runInfo.warmup = warmup
         runInfo.abortedByThreshold = lock.withLock { abortedBy }
+        runInfo.tags = options.tags.isEmpty ? nil : options.tags
         if let failure = lock.withLock({ writeFailure }) {
             let rows = statsQueue.sync { () -> Int in
                 recorderBox.recorder!.abandon()

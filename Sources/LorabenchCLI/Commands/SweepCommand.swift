@@ -106,7 +106,12 @@ struct SweepCommand: ConsoleCommand {
         let relay = StopRelay()
         let trap = relay.trap(on: console, gracefulStop: base.gracefulStop)
         defer { trap.disarm() }
-        let launcher = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
+        var cellTemplate = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
+        do { cellTemplate.tags = try results.tags(); cellTemplate.pushGateway = try results.pushGatewayURL() } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
+        }
+        let launcher = cellTemplate
         let token = checked.bearerToken
         let setup = cellSetup.map(CellSetup.init)
         if setup == nil, case .url = base.target.endpoint, sweep.plan.adapterCounts.contains(where: { $0 > 0 }) {

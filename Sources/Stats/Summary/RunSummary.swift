@@ -26,6 +26,8 @@ public struct RunSummary: Codable, Sendable {
         public var warmup: Warmup?
         /// The `abortOnFail` threshold that stopped the run early (k6's abort), as `metric expression`; nil otherwise.
         public var abortedByThreshold: String?
+        /// `--tag key=value` labels (nil without tags).
+        public var tags: [String: String]?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
@@ -41,7 +43,7 @@ public struct RunSummary: Codable, Sendable {
             case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
             case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup
-            case abortedByThreshold = "aborted_by_threshold"
+            case abortedByThreshold = "aborted_by_threshold", tags
         }
     }
 
