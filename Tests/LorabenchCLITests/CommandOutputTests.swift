@@ -220,3 +220,44 @@ final class K6ThresholdRunTests: XCTestCase {
         XCTAssertTrue(r.err.contains("thresholds.ttft[1]: \"p(97)<1\": lorabench keeps p(50), p(90), p(95), p(99) and p(99.9), not p(97)"), r.err)
     }
 }
+
+/// `run --jsonl`: requests.jsonl holds the same requests as requests.csv, typed, one object per line.
+final class JSONLinesOutputTests: XCTestCase {
+    func testJSONLinesMatchTheCSVRowByRowWithTypesThatDoNotDependOnTheRun() async throws {
+        let path = try writeTempScenario(CommandOutputTests.small.replacingOccurrences(of: #""profile":"fast""#,
+                                                                                     with: #""profile":"fast","faults":{"http_error_every":4}"#))
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--out", out, "--quiet", "--jsonl"])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        let csv = try String(contentsOfFile: out + "/requests.csv", encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: out + "/requests.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, csv.count - 1, "one line per CSV row")
+        XCTAssertGreaterThan(lines.count, 8)
+        var sawError = false, sawOK = false
+        for (i, line) in lines.enumerated() {
+            let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+            XCTAssertEqual(o.count, RequestsCSV.header.count)
+            XCTAssertEqual((o["sequence"] as? NSNumber)?.intValue, Int(csv[i + 1].split(separator: ",")[0]))
+            XCTAssertTrue(o["status"] is NSNumber && o["e2e_ms"] is NSNumber, String(line))
+            if (o["status"] as? NSNumber)?.intValue == 503 {
+                sawError = true
+                XCTAssertEqual(o["error_class"] as? String, "http")
+                XCTAssertTrue(o["ttft_ms"] is NSNull, "no TTFT is null, not 0 or \"\"")
+            } else {
+                sawOK = true
+                XCTAssertTrue(o["error_class"] is NSNull)
+                XCTAssertTrue(o["ttft_ms"] is NSNumber)
+            }
+        }
+        XCTAssertTrue(sawError && sawOK)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/requests.jsonl.partial"))
+        let plain = SimHarness.tempDir()
+        _ = await lorabench(["run", path, "--out", plain, "--quiet"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plain + "/requests.jsonl"), "opt-in")
+    }
+
+    func testJSONStringsAreEscaped() {
+        XCTAssertEqual(RequestsJSONL.line(header: ["sequence", "error_message", "ttft_ms"], row: ["3", "bad \"x\"\n\u{0}\\", ""]),
+                       #"{"sequence":3,"error_message":"bad \"x\"\n\u0000\\","ttft_ms":null}"# + "\n")
+    }
+}

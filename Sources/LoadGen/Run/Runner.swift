@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var bearerToken: String?
     /// Prefix of every request's `x-request-id`; a fresh one per run when nil.
     public var runId: String?
+    /// Also write requests.jsonl (`--jsonl`).
+    public var jsonLines = false
     /// `--tag` labels, kept in summary.json.
     public var tags: [String: String] = [:]
     /// The lorabench version written into summary.json.
@@ -177,7 +179,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let start = clock.nowMicros()
         let startedAt = Date()
         do {
-            recorderBox.recorder = try RunRecorder(directory: dir, windowStartMicros: start, slo: scenario.slo)
+            recorderBox.recorder = try RunRecorder(directory: dir, windowStartMicros: start, slo: scenario.slo, jsonLines: options.jsonLines)
         } catch {
             teardown()
             throw RunError.output("\(error)")

@@ -12,6 +12,9 @@ struct ResultsOptions: ParsableArguments {
     @Option(name: .customLong("tag"), help: "A label key=value kept in summary.json, on exported metrics and in the dashboard; repeatable.")
     var tagTexts: [String] = []
 
+    @Flag(help: "Also write requests.jsonl: each request as a JSON object per line, as it finishes (typed; empty cells are null).")
+    var jsonl = false
+
     @Option(name: .customLong("push-gateway"), help: "Prometheus Pushgateway base URL: each run's metrics are PUT to the group of its scenario and tags.")
     var pushGateway: String?
 

@@ -35,7 +35,7 @@ struct RunCommand: ConsoleCommand {
         }
         var launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
                                    printsResult: true, onStart: onStart)
-        do { launcher.tags = try results.tags(); launcher.pushGateway = try results.pushGatewayURL() } catch {
+        do { launcher.tags = try results.tags(); launcher.jsonLines = results.jsonl; launcher.pushGateway = try results.pushGatewayURL() } catch {
             console.error("\(error)")
             return LorabenchExit.invalidConfig
         }

@@ -107,7 +107,7 @@ struct SweepCommand: ConsoleCommand {
         let trap = relay.trap(on: console, gracefulStop: base.gracefulStop)
         defer { trap.disarm() }
         var cellTemplate = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
-        do { cellTemplate.tags = try results.tags(); cellTemplate.pushGateway = try results.pushGatewayURL() } catch {
+        do { cellTemplate.tags = try results.tags(); cellTemplate.jsonLines = results.jsonl; cellTemplate.pushGateway = try results.pushGatewayURL() } catch {
             console.error("\(error)")
             return LorabenchExit.invalidConfig
         }

@@ -18,6 +18,8 @@ struct RunLauncher {
     var onStart: (@Sendable (Runner) -> Void)?
     /// `--tag` labels for summary.json and the exports.
     var tags: [String: String] = [:]
+    /// `--jsonl`: requests.jsonl beside requests.csv.
+    var jsonLines = false
     /// `--push-gateway`: where each run's metrics are PUT.
     var pushGateway: String?
     /// Where stop requests come from when the caller arms one trap for many runs (a sweep); nil arms one per run.
@@ -36,6 +38,7 @@ struct RunLauncher {
         options.bearerToken = bearerToken
         options.version = LorabenchCommand.version
         options.tags = tags
+        options.jsonLines = jsonLines
         if !quiet { options.log = { [console] in console.info($0) } }
         let runner = Runner(scenario: s, baseURL: target.baseURL, options: options)
         let relay = self.relay ?? StopRelay()
