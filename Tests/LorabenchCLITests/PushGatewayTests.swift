@@ -40,7 +40,7 @@ final class PushGatewayTests: XCTestCase {
         let path = try writeTempScenario(CommandOutputTests.small.replacingOccurrences(of: #""name":"out""#, with: #""name":"night run""#))
         let out = work + "/run1"
         let r = await lorabench(["run", path, "--out", out, "--tag", "night=n1", "--tag", "commit=abc/1",
-                                 "--push-gateway", "http://127.0.0.1:\(gatewayPort)"])
+                                 "--push-gateway", "http://127.0.0.1:\(gatewayPort)", "--set", #"thresholds={"error_rate":"< 0.5"}"#])
         XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
         let s = try ResultFiles.summary(at: out)
         XCTAssertEqual(s.run.tags, ["night": "n1", "commit": "abc/1"], "the tags are kept in summary.json")
@@ -55,6 +55,17 @@ final class PushGatewayTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(fromBuckets), p95 / 1000, accuracy: p95 / 1000 * 0.35, "PromQL over the exported buckets lands near it")
         let tokens = try await query(#"lorabench_output_tokens_total{scenario="night run",night="n1"}"#, port: promPort) { $0 != nil }
         XCTAssertEqual(tokens, Double(s.outputTokens))
+
+        // Every query of the Grafana dashboard answers with data from the pushed run.
+        let dashboard = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.dashboardPath))) as? [String: Any])
+        let exprs = (dashboard["panels"] as? [[String: Any]] ?? []).flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        XCTAssertGreaterThanOrEqual(exprs.count, 10)
+        for e in exprs {
+            let promQL = e.replacingOccurrences(of: "$scenario", with: "night run").replacingOccurrences(of: "$adapter", with: ".*")
+                .replacingOccurrences(of: "$percentile", with: "50|95|99")
+            let n = try await seriesCount(promQL, port: promPort)
+            XCTAssertGreaterThan(n, 0, "the dashboard's query \(promQL) found no series")
+        }
 
         // The next night fails every request: its push replaces the group whole, so TTFT becomes NaN, not last night's number.
         let failing = try writeTempScenario(CommandOutputTests.small
@@ -96,6 +107,31 @@ final class PushGatewayTests: XCTestCase {
     }
 
     // MARK: helpers
+
+    static var dashboardPath: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("deploy/grafana/lorabench.json").path
+    }
+
+    /// How many series an instant query returns (polled until it returns some, up to 10 s); fails the test on a PromQL error.
+    func seriesCount(_ promQL: String, port: Int) async throws -> Int {
+        var comps = URLComponents(string: "http://127.0.0.1:\(port)/api/v1/query")!
+        comps.queryItems = [URLQueryItem(name: "query", value: promQL)]
+        var count = 0
+        for _ in 0..<50 {
+            if let (status, data) = await get(comps.url!.absoluteString) {
+                let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+                guard status == 200, doc?["status"] as? String == "success" else {
+                    XCTFail("\(promQL): HTTP \(status) \(String(decoding: data, as: UTF8.self))")
+                    return 0
+                }
+                count = ((doc?["data"] as? [String: Any])?["result"] as? [Any])?.count ?? 0
+                if count > 0 { return count }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return count
+    }
 
     func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
