@@ -158,8 +158,8 @@ struct SweepCommand: ConsoleCommand {
         case .kept(let row): return "  \(row.cell): already done, kept"
         case .failed(let cell): return "lorabench: cell \(cell) failed to run; continuing"
         case .finished(let row):
-            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, ReportText.number(row.ttftP50),
-                          ReportText.number(row.ttftP95), ReportText.number(row.outputTokensPerSecond), row.errors)
+            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, row.ttftP50.map { ReportText.number($0) } ?? "-",
+                          row.ttftP95.map { ReportText.number($0) } ?? "-", ReportText.number(row.outputTokensPerSecond), row.errors)
         }
     }
 }
