@@ -251,6 +251,10 @@ final class JSONLinesOutputTests: XCTestCase {
         }
         XCTAssertTrue(sawError && sawOK)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/requests.jsonl.partial"))
+        // streaming.csv: every output token of the run, counted in the second it arrived.
+        let streamed = try String(contentsOfFile: out + "/streaming.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { Double($0.split(separator: ",")[2])! }.reduce(0, +)
+        XCTAssertEqual(streamed, Double(try ResultFiles.summary(at: out).outputTokens), accuracy: 0.01)
         let plain = SimHarness.tempDir()
         _ = await lorabench(["run", path, "--out", plain, "--quiet"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: plain + "/requests.jsonl"), "opt-in")

@@ -16,6 +16,8 @@ public final class RunRecorder {
     private var second = 0
     /// Totals since the start, for the progress line.
     public private(set) var liveTTFT = LatencyHistogram()
+    /// Tokens counted in the second they arrived (streaming.csv).
+    public private(set) var streaming = StreamingRate()
     /// First touches against the repeats in flight beside them.
     public private(set) var firstTouch = FirstTouchPenalty()
 
@@ -34,6 +36,7 @@ public final class RunRecorder {
         aggregate.add(r, slo: slo)
         interval.add(r)
         firstTouch.add(r)
+        streaming.add(r, windowStartMicros: windowStartMicros)
         if let t = r.ttftMicros, r.succeeded { liveTTFT.record(t) }
         let row = RequestsCSV.row(r, windowStartMicros: windowStartMicros)
         requestsCSV.append(row)
@@ -75,6 +78,7 @@ public final class RunRecorder {
         try requestsCSV.finish()
         try timeseriesCSV.finish()
         try requestsJSONL?.finish()
+        try AtomicFile.write(Data(streaming.csv.utf8), to: directory + "/streaming.csv")
         var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
         summary.firstTouch = firstTouch.rows
         summary.thresholds = thresholds.map { $0.evaluate(summary) }

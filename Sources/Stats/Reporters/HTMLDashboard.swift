@@ -3,8 +3,9 @@ import Foundation
 /// A self-contained HTML page (inline SVG with native hover titles, no scripts or external assets) for one run or a
 /// series of nightly runs.
 public enum HTMLDashboard {
-    /// One run, with its per-second time series when timeseries.csv rows are given.
-    public static func render(run s: RunSummary, timeseries: [[String: String]] = []) -> String {
+    /// One run, with its per-second time series when timeseries.csv rows are given, and tokens per second as they
+    /// streamed when streaming.csv rows are.
+    public static func render(run s: RunSummary, timeseries: [[String: String]] = [], streaming: [[String: String]] = []) -> String {
         var body = "<h1>lorabench: \(esc(s.run.scenarioName))</h1>\n"
         body += "<p>\(esc(s.run.executor)) against \(esc(s.run.target)) (\(esc(s.run.api))), \(esc(s.run.startedAt)) – \(esc(s.run.endedAt)), "
         body += "window \(ReportText.number(s.run.windowSeconds)) s\(s.run.interrupted ? ", <b>interrupted</b>" : ""), lorabench \(esc(s.run.lorabenchVersion))</p>\n"
@@ -40,16 +41,30 @@ public enum HTMLDashboard {
                                  series: [series("requests", "requests"), series("errors", "errors", dashed: true)]).render()
             body += SVGLineChart(title: "Active VUs", xLabel: "second", yLabel: "VUs", xCategories: secs,
                                  series: [series("active_vus", "active VUs")]).render()
-            // timeseries.csv counts a request's tokens in the second it completed, not as they streamed: said so on the chart.
-            body += SVGLineChart(title: "Output tokens of requests completed each second", xLabel: "second", yLabel: "tokens/s", xCategories: secs,
-                                 series: [series("output_tokens", "output tokens")]).render()
+            if streaming.isEmpty {
+                // timeseries.csv counts a request's tokens in the second it completed, not as they streamed: said so on the chart.
+                body += SVGLineChart(title: "Output tokens of requests completed each second", xLabel: "second", yLabel: "tokens/s", xCategories: secs,
+                                     series: [series("output_tokens", "output tokens")]).render()
+            }
+        }
+        if !streaming.isEmpty {
+            let secs = streaming.compactMap { Double($0["second"] ?? "") }
+            let pts = streaming.compactMap { r -> (Double, Double)? in
+                guard let x = Double(r["second"] ?? ""), let y = Double(r["output_tokens"] ?? "") else { return nil }
+                return (x, y)
+            }
+            body += SVGLineChart(title: "Output tokens per second, counted as they arrived", xLabel: "second", yLabel: "tokens/s",
+                                 xCategories: secs, series: [.init(name: "tokens streamed", points: pts, dashed: false)]).render()
         }
         if s.adapters.count > 1 || s.adapters.first?.adapter.isEmpty == false {
             body += "<h2>Per adapter</h2>\n" + table(["adapter", "requests", "failed", "ttft p50", "ttft p95", "1st touch", "repeat p50", "tpot p50", "e2e p95"],
-                s.adapters.map { a in [a.adapter.isEmpty ? "(base model)" : esc(a.adapter), String(a.requests), String(a.failed),
-                                       ReportText.number(a.ttft.p50), ReportText.number(a.ttft.p95),
-                                       a.coldTTFT.count > 0 ? ReportText.number(a.coldTTFT.p50) : "-", ReportText.number(a.warmTTFT.p50),
-                                       ReportText.number(a.tpot.p50), ReportText.number(a.e2e.p95)] })
+                s.adapters.map { a in
+                    // An adapter whose requests all failed has no latencies: "-", never 0.
+                    func ms(_ m: MetricSummary, _ v: Double) -> String { m.count > 0 ? ReportText.number(v) : "-" }
+                    return [a.adapter.isEmpty ? "(base model)" : esc(a.adapter), String(a.requests), String(a.failed),
+                            ms(a.ttft, a.ttft.p50), ms(a.ttft, a.ttft.p95), ms(a.coldTTFT, a.coldTTFT.p50), ms(a.warmTTFT, a.warmTTFT.p50),
+                            ms(a.tpot, a.tpot.p50), ms(a.e2e, a.e2e.p95)]
+                })
         }
         return page(title: "lorabench: \(s.run.scenarioName)", body: body)
     }
