@@ -192,3 +192,76 @@ final class CommandOutputTests: XCTestCase {
 private extension String {
     func leftPadded(_ n: Int) -> String { String(repeating: " ", count: max(0, n - count)) + self }
 }
+
+/// k6's threshold contract through the CLI: the scenario's k6 form, abortOnFail stopping the run early with exit 99.
+final class K6ThresholdRunTests: XCTestCase {
+    func testAbortOnFailStopsTheRunEarlyAndExits99() async throws {
+        let path = try writeTempScenario(CommandOutputTests.small)
+        let out = SimHarness.tempDir()
+        let started = Date()
+        let r = await lorabench(["run", path, "--out", out, "--set", "duration=30s", "--set", "graceful_stop=1s", "--set",
+                                 #"thresholds={"ttft":[{"threshold":"p(95)<0.001","abortOnFail":true}],"error_rate":["rate<0.5"]}"#])
+        XCTAssertEqual(r.code, LorabenchExit.thresholdsFailed, r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15, "stopped long before the 30 s schedule")
+        XCTAssertTrue(r.err.contains("lorabench: run aborted early: threshold ttft.p95 < 0.001 crossed during the window (abortOnFail)\n"), r.err)
+        let s = try ResultFiles.summary(at: out)
+        XCTAssertEqual(s.run.abortedByThreshold, "ttft.p95 < 0.001")
+        XCTAssertFalse(s.run.interrupted, "an abort by threshold is not a signal")
+        XCTAssertLessThan(s.run.windowSeconds, 10)
+        XCTAssertEqual(s.thresholds.map(\.metric), ["error_rate", "ttft.p95"])
+        XCTAssertEqual(s.thresholds.map(\.passed), [true, false])
+    }
+
+    func testValidateRejectsABadK6ThresholdWithItsPath() async throws {
+        let path = try writeTempScenario(CommandOutputTests.small)
+        let r = await lorabench(["validate", path, "--set", #"thresholds={"ttft":["p(95)<500",{"threshold":"p(97)<1","abortOnFail":"yes"}]}"#])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(r.err.contains("thresholds.ttft[1].abortOnFail"), r.err)
+        XCTAssertTrue(r.err.contains("thresholds.ttft[1]: \"p(97)<1\": lorabench keeps p(50), p(90), p(95), p(99) and p(99.9), not p(97)"), r.err)
+    }
+}
+
+/// `run --jsonl`: requests.jsonl holds the same requests as requests.csv, typed, one object per line.
+final class JSONLinesOutputTests: XCTestCase {
+    func testJSONLinesMatchTheCSVRowByRowWithTypesThatDoNotDependOnTheRun() async throws {
+        let path = try writeTempScenario(CommandOutputTests.small.replacingOccurrences(of: #""profile":"fast""#,
+                                                                                     with: #""profile":"fast","faults":{"http_error_every":4}"#))
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--out", out, "--quiet", "--jsonl"])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        let csv = try String(contentsOfFile: out + "/requests.csv", encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: out + "/requests.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, csv.count - 1, "one line per CSV row")
+        XCTAssertGreaterThan(lines.count, 8)
+        var sawError = false, sawOK = false
+        for (i, line) in lines.enumerated() {
+            let o = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+            XCTAssertEqual(o.count, RequestsCSV.header.count)
+            XCTAssertEqual((o["sequence"] as? NSNumber)?.intValue, Int(csv[i + 1].split(separator: ",")[0]))
+            XCTAssertTrue(o["status"] is NSNumber && o["e2e_ms"] is NSNumber, String(line))
+            if (o["status"] as? NSNumber)?.intValue == 503 {
+                sawError = true
+                XCTAssertEqual(o["error_class"] as? String, "http")
+                XCTAssertTrue(o["ttft_ms"] is NSNull, "no TTFT is null, not 0 or \"\"")
+            } else {
+                sawOK = true
+                XCTAssertTrue(o["error_class"] is NSNull)
+                XCTAssertTrue(o["ttft_ms"] is NSNumber)
+            }
+        }
+        XCTAssertTrue(sawError && sawOK)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/requests.jsonl.partial"))
+        // streaming.csv: every output token of the run, counted in the second it arrived.
+        let streamed = try String(contentsOfFile: out + "/streaming.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { Double($0.split(separator: ",")[2])! }.reduce(0, +)
+        XCTAssertEqual(streamed, Double(try ResultFiles.summary(at: out).outputTokens), accuracy: 0.01)
+        let plain = SimHarness.tempDir()
+        _ = await lorabench(["run", path, "--out", plain, "--quiet"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plain + "/requests.jsonl"), "opt-in")
+    }
+
+    func testJSONStringsAreEscaped() {
+        XCTAssertEqual(RequestsJSONL.line(header: ["sequence", "error_message", "ttft_ms"], row: ["3", "bad \"x\"\n\u{0}\\", ""]),
+                       #"{"sequence":3,"error_message":"bad \"x\"\n\u0000\\","ttft_ms":null}"# + "\n")
+    }
+}

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 @testable import LorabenchCLI
 import Stats
 import XCTest
@@ -63,6 +66,38 @@ final class CompareNoiseTests: XCTestCase {
         let p99 = try XCTUnwrap(lines.first { $0["metric"] as? String == "ttft.p99" })
         XCTAssertEqual(p99["verdict"] as? String, "not_enough_data", "a p99 needs 563 samples")
         XCTAssertTrue(p99["base_interval"] is NSNull)
+
+        // Several base runs pooled, and gates of their own.
+        let pooled = await lorabench(["compare", a, b, slow, "--fail-on", "tpot.p50:+10%"])
+        XCTAssertEqual(pooled.code, LorabenchExit.thresholdsFailed, pooled.out)
+        XCTAssertEqual(pooled.err, "lorabench: regressions on a --fail-on gate, beyond sampling noise: tpot.p50\n",
+                       "with a gate, only the gate fails the comparison")
+        XCTAssertTrue(pooled.out.contains("  base: 2 runs, "), pooled.out)
+        XCTAssertTrue(pooled.out.contains("  base: 2 runs pooled; a regression must also be worse than the worst of them"), pooled.out)
+        XCTAssertTrue(pooled.out.contains("  * gated by --fail-on (only these fail the comparison): tpot.p50 +10%"), pooled.out)
+        let tpotN2 = try ResultFiles.summary(at: b).aggregate.metrics[.tpot]!.count
+        XCTAssertTrue(pooled.out.contains("  tpot.p50 * ") && pooled.out.contains(" \(tpotN + tpotN2)/"), "the pooled count: " + pooled.out)
+        let looseGate = await lorabench(["compare", a, slow, "--fail-on", "e2e.p50:+80%"])
+        XCTAssertEqual(looseGate.code, LorabenchExit.ok, "tpot regressed, but only e2e.p50 at +80% gates: " + looseGate.out)
+        let wrongWay = await lorabench(["compare", a, slow, "--fail-on", "output_token_throughput:+5%"])
+        XCTAssertEqual(wrongWay.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(wrongWay.err, "lorabench: --fail-on output_token_throughput:+5%: output_token_throughput is higher-is-better,"
+                       + " so a regression is a decrease: write -5%\n")
+
+        let md = await lorabench(["compare", a, slow, "--format", "markdown"])
+        XCTAssertEqual(md.code, LorabenchExit.thresholdsFailed)
+        XCTAssertTrue(md.out.hasPrefix("### lorabench compare: "), md.out)
+        XCTAssertTrue(md.out.contains("| metric | base | new | change | n base/new | base 95% CI | new 95% CI | verdict |\n|---|"), md.out)
+        let mdTPOT = md.out.split(separator: "\n").first { $0.hasPrefix("| `tpot.p50` |") }.map(String.init) ?? ""
+        XCTAssertTrue(mdTPOT.hasSuffix("| **REGRESSION** |"), mdTPOT)
+        let junit = await lorabench(["compare", a, slow, "--format", "junit"])
+        XCTAssertEqual(junit.code, LorabenchExit.thresholdsFailed)
+        let failures = junit.out.components(separatedBy: "<failure ").count - 1
+        XCTAssertEqual(failures, regressions.count, "one JUnit failure per regression")
+        XCTAssertTrue(junit.out.contains(#"<testcase classname="lorabench.compare" name="tpot.p50">"#), junit.out)
+        XCTAssertTrue(junit.out.contains(#"<testsuites name="lorabench compare" tests=""#) && junit.out.contains(#" failures="\#(failures)">"#), junit.out)
+        let parser = XMLParser(data: Data(junit.out.utf8))
+        XCTAssertTrue(parser.parse(), "well-formed XML: \(String(describing: parser.parserError))")
 
         let fewer = try await run(decode: 12, concurrency: 4)
         let refused = await lorabench(["compare", a, fewer])

@@ -18,7 +18,7 @@ final class InterruptAndSecretTests: XCTestCase {
         XCTAssertTrue(out.summary.run.interrupted)
         XCTAssertGreaterThan(out.summary.requests.interrupted, 0, "long streams were cut off after the grace period")
         let files = try FileManager.default.contentsOfDirectory(atPath: out.directory).sorted()
-        XCTAssertEqual(files, ["requests.csv", "server_metrics.csv", "summary.json", "timeseries.csv"], "no .partial or temp files")
+        XCTAssertEqual(files, ["requests.csv", "server_metrics.csv", "streaming.csv", "summary.json", "timeseries.csv"], "no .partial or temp files")
         let rows = try readRequestsCSV(out.directory)
         XCTAssertEqual(rows.count, out.summary.requests.succeeded + out.summary.requests.failed)
         let summary = try RunSummary.read(try Data(contentsOf: URL(fileURLWithPath: out.directory + "/summary.json")), source: "s")

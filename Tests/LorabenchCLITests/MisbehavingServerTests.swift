@@ -16,7 +16,7 @@ final class MisbehavingServerTests: XCTestCase {
         o.outDir = SimHarness.tempDir()
         let out = try await Runner(scenario: s, baseURL: server.baseURL, options: o).run()
         server.stop()
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.directory).sorted(), ["requests.csv", "summary.json", "timeseries.csv"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.directory).sorted(), ["requests.csv", "streaming.csv", "summary.json", "timeseries.csv"])
         return out.summary
     }
 

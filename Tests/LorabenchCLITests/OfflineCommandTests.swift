@@ -32,11 +32,11 @@ final class OfflineCommandTests: XCTestCase {
         let p50 = a.metrics["ttft"]!.p50 / 1000
         let parsed = PrometheusText.parse(prom)
         XCTAssertEqual(parsed.badLines, 0)
-        let q50 = parsed.samples.first { $0.name == "lorabench_ttft_quantile_seconds" && $0.label("quantile") == "0.5" }
+        let q50 = parsed.samples.first { $0.name == "lorabench_ttft_percentile_seconds" && $0.label("percentile") == "50" }
         XCTAssertEqual(q50?.value ?? 0, p50, accuracy: 1e-9, prom)
         XCTAssertTrue(prom.contains("lorabench_ttft_seconds_count{scenario=\"off\"} \(a.metrics["ttft"]!.count)\n"), prom)
         XCTAssertTrue(prom.contains("lorabench_requests_total{scenario=\"off\",result=\"ok\"} \(a.requests.succeeded)"))
-        XCTAssertTrue(prom.contains("lorabench_threshold_passed{scenario=\"off\",threshold=\"error_rate < 0.5\"} 1"))
+        XCTAssertTrue(prom.contains("lorabench_threshold_passed{scenario=\"off\",metric=\"error_rate\",comparison=\"lt\",limit=\"0.5\"} 1"))
 
         let html = NSTemporaryDirectory() + "dash-\(UUID().uuidString).html"
         let report = await lorabench(["report", fast, "--format", "html", "--out", html])

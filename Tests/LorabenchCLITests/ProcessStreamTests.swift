@@ -74,7 +74,7 @@ final class ProcessStreamTests: XCTestCase {
             let out = SimHarness.tempDir()
             let pid = try spawn(["run", try scenario(server.baseURL, duration: "500ms"), "--out", out], stderr: mode)
             XCTAssertEqual(wait(pid), 0, "\(mode): exit 0, not a trap (FileHandle) or 141 (SIGPIPE)")
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["requests.csv", "summary.json", "timeseries.csv"], "\(mode)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["requests.csv", "streaming.csv", "summary.json", "timeseries.csv"], "\(mode)")
         }
     }
 
@@ -86,7 +86,7 @@ final class ProcessStreamTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         kill(pid, SIGHUP)
         XCTAssertEqual(wait(pid, timeout: 10), 105, "stopped by a signal, results written")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["requests.csv", "summary.json", "timeseries.csv"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), ["requests.csv", "streaming.csv", "summary.json", "timeseries.csv"])
         XCTAssertTrue(try ResultFiles.summary(at: out).run.interrupted)
     }
 

@@ -40,7 +40,7 @@ final class ResultFolderTests: XCTestCase {
         unlink(dir + "/" + ResultsDirectory.lockName)
         let ok = await lorabench(["run", try scenario(server.baseURL), "--out", dir, "--quiet"])
         XCTAssertEqual(ok.code, LorabenchExit.ok, ok.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["requests.csv", "summary.json", "timeseries.csv"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["requests.csv", "streaming.csv", "summary.json", "timeseries.csv"])
         let again = await lorabench(["run", try scenario(server.baseURL), "--out", dir])
         XCTAssertEqual(again.code, LorabenchExit.runError)
         XCTAssertTrue(again.err.contains("already holds a run (summary.json)"), again.err)

@@ -51,8 +51,8 @@ final class HTMLDashboardTests: XCTestCase {
         // One line per scenario, each in its own colour.
         XCTAssertTrue(page.contains(">chat p50</text>") && page.contains(">batch p50</text>"))
         // Thresholds with their values, and their limits drawn.
-        XCTAssertTrue(page.contains("✗ ttft.p95 &lt; 40 (no data)"))
-        XCTAssertTrue(page.contains("✓ ttft.p95 &lt; 40 (39.01)"), page)
+        XCTAssertTrue(page.contains("✗ FAILED ttft.p95 &lt; 40 (actual no data)"))
+        XCTAssertTrue(page.contains("✓ passed ttft.p95 &lt; 40 (actual 39.01)"), page)
         XCTAssertTrue(page.contains(">ttft.p95 &lt; 40</text>") && page.contains(">error_rate &lt; 0.1</text>"))
         // The no-data cells of the failed run read "-", not 0.
         XCTAssertTrue(page.contains("<td>100%</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td>"), page)

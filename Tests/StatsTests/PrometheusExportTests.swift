@@ -44,7 +44,7 @@ final class PrometheusExportTests: XCTestCase {
         let text = PrometheusExport.render(s)
         let p = check(text)
         XCTAssertEqual(p.types["lorabench_ttft_seconds"], .histogram)
-        XCTAssertEqual(p.types["lorabench_tpot_quantile_seconds"], .gauge)
+        XCTAssertEqual(p.types["lorabench_tpot_percentile_seconds"], .gauge)
         for family in ["lorabench_ttft_seconds", "lorabench_tpot_seconds", "lorabench_itl_seconds", "lorabench_e2e_seconds"] {
             let buckets = samples(p, family + "_bucket")
             XCTAssertEqual(buckets.count, PrometheusExport.bucketBounds.count + 1)
@@ -66,7 +66,7 @@ final class PrometheusExportTests: XCTestCase {
         XCTAssertEqual(info.label("scenario"), "night \"1\"")
         XCTAssertEqual(samples(p, "lorabench_run_start_timestamp_seconds").first?.value, 1_767_323_045.678)
         XCTAssertEqual(Set(samples(p, "lorabench_adapter_ttft_seconds_count").compactMap { $0.label("adapter") }), ["", "org/a"])
-        XCTAssertTrue(text.contains("lorabench_ttft_quantile_seconds{scenario=\"night \\\"1\\\"\",quantile=\"0.5\"} 0.054015\n"), text)
+        XCTAssertTrue(text.contains("lorabench_ttft_percentile_seconds{scenario=\"night \\\"1\\\"\",percentile=\"50\"} 0.054015\n"), text)
     }
 
     func testAnAllFailedRunStillWritesEveryFamily() {
@@ -75,7 +75,7 @@ final class PrometheusExportTests: XCTestCase {
         XCTAssertEqual(Set(failed.types.keys), Set(good.types.keys), "a push of the failed night replaces every family")
         XCTAssertEqual(samples(failed, "lorabench_ttft_seconds_count").first?.value, 0)
         XCTAssertEqual(samples(failed, "lorabench_ttft_seconds_bucket").last?.value, 0)
-        let q = samples(failed, "lorabench_ttft_quantile_seconds")
+        let q = samples(failed, "lorabench_ttft_percentile_seconds")
         XCTAssertEqual(q.count, 5)
         XCTAssertTrue(q.allSatisfy { $0.value.isNaN }, "no samples: NaN (a gap), never 0 (an improvement)")
         XCTAssertEqual(samples(failed, "lorabench_error_ratio").first?.value, 1)

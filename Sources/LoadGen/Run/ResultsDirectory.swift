@@ -38,7 +38,8 @@ public enum ResultsDirectory {
     public static func create(_ dir: String) throws { try makeDirectories(dir) }
 
     /// Files a run writes; a folder holding any of them belongs to another run (finished, running or killed).
-    public static let runFiles = ["summary.json", "requests.csv", "timeseries.csv", "requests.csv.partial", "timeseries.csv.partial"]
+    public static let runFiles = ["summary.json", "requests.csv", "timeseries.csv", "requests.jsonl", "streaming.csv", "requests.csv.partial",
+                                  "timeseries.csv.partial", "requests.jsonl.partial"]
     /// The lock file a running run holds (flock) in its folder; removed when the run ends.
     public static let lockName = ".lorabench.lock"
 

@@ -13,6 +13,10 @@ public struct RunOptions: Sendable {
     public var bearerToken: String?
     /// Prefix of every request's `x-request-id`; a fresh one per run when nil.
     public var runId: String?
+    /// Also write requests.jsonl (`--jsonl`).
+    public var jsonLines = false
+    /// `--tag` labels, kept in summary.json.
+    public var tags: [String: String] = [:]
     /// The lorabench version written into summary.json.
     public var version: String = "0.0.0"
     /// Where progress messages (health wait, warm-up failures) go; silent by default.
@@ -56,6 +60,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     private var stopRequested = false      // lock
     private var abortRequested = false     // lock
     private var writeFailure: ResultWriteError?  // lock
+    private var abortedBy: String?               // lock: the abortOnFail threshold that stopped the run
     // queue-confined:
     private var multi: CurlMulti?
     private var driver: LoadDriver?
@@ -174,7 +179,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let start = clock.nowMicros()
         let startedAt = Date()
         do {
-            recorderBox.recorder = try RunRecorder(directory: dir, windowStartMicros: start, slo: scenario.slo)
+            recorderBox.recorder = try RunRecorder(directory: dir, windowStartMicros: start, slo: scenario.slo, jsonLines: options.jsonLines)
         } catch {
             teardown()
             throw RunError.output("\(error)")
@@ -227,9 +232,11 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             scenarioName: scenario.name, executor: scenario.load.executorName, target: TargetURL.redacted(baseURL), api: scenario.target.api.rawValue,
             lorabenchVersion: options.version, host: Self.hostDescription(), startedAt: iso.string(from: startedAt),
             endedAt: iso.string(from: startedAt.addingTimeInterval(window)), windowSeconds: (window * 1000).rounded() / 1000,
-            interrupted: isStopping, requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
+            interrupted: isStopping && lock.withLock({ abortedBy == nil }), requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
         runInfo.runId = runId
         runInfo.warmup = warmup
+        runInfo.abortedByThreshold = lock.withLock { abortedBy }
+        runInfo.tags = options.tags.isEmpty ? nil : options.tags
         if let failure = lock.withLock({ writeFailure }) {
             let rows = statsQueue.sync { () -> Int in
                 recorderBox.recorder!.abandon()
@@ -294,16 +301,33 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             let active = queue.sync { executor?.activeVUs ?? 0 }
             let snap = rec.closeInterval(activeVUs: active)
             checkWrites(rec)
+            let elapsed = Double(clock.nowMicros() - start) / 1_000_000
+            checkAbortThresholds(rec, elapsedSeconds: elapsed)
             guard !collectors.isEmpty else { return }
             let a = rec.aggregate
             let progress = RunProgress(
-                elapsedSeconds: Double(clock.nowMicros() - start) / 1_000_000, scheduledSeconds: total, activeVUs: active,
+                elapsedSeconds: elapsed, scheduledSeconds: total, activeVUs: active,
                 interval: snap, succeeded: a.succeeded, failed: a.failed,
                 ttftP50Micros: rec.liveTTFT.count > 0 ? rec.liveTTFT.percentile(50) : nil)
             for c in collectors { c.observe(progress) }
         }
         t.resume()
         return t
+    }
+
+    /// k6's abortOnFail: once a second, thresholds that may abort are checked against the window so far; the first
+    /// that fails stops the run gracefully (as a first SIGINT would) and is named in summary.json.
+    private func checkAbortThresholds(_ rec: RunRecorder, elapsedSeconds: Double) {
+        let watched = scenario.thresholds.filter(\.abortOnFail)
+        guard !watched.isEmpty, lock.withLock({ abortedBy == nil && !stopRequested }) else { return }
+        let sofar = RunSummary(run: .init(scenarioName: scenario.name, executor: scenario.load.executorName, target: "", api: "",
+                                          lorabenchVersion: "", host: "", startedAt: "", endedAt: "", windowSeconds: elapsedSeconds,
+                                          interrupted: false, requestedRate: nil),
+                               scenario: .null, slo: scenario.slo, aggregate: rec.aggregate)
+        guard let crossed = watched.first(where: { $0.failsDuringWindow(sofar, elapsedSeconds: elapsedSeconds) }) else { return }
+        lock.withLock { abortedBy = "\(crossed.metric) \(crossed.expression)" }
+        options.log("threshold \(crossed.metric) \(crossed.expression) crossed with abortOnFail after \(Int(elapsedSeconds)) s: stopping the run")
+        stop()
     }
 
     private func blocking(_ body: @escaping @Sendable () throws -> Void) async throws {

@@ -405,7 +405,8 @@ public enum ScenarioLoader {
         return h
     }
 
-    /// `{"ttft.p95": "< 500", "error_rate": ["< 0.01", ...]}` in file order of keys (sorted, for stable output).
+    /// `{"ttft.p95": "< 500", "error_rate": ["< 0.01", ...]}` or k6's `{"ttft": ["p(95)<500", {"threshold": "p(99)<1s",
+    /// "abortOnFail": true, "delayAbortEval": "10s"}], "ttft{adapter:org/a1}": ["p(95)<800"]}`, keys sorted for stable output.
     static func parseThresholds(_ value: JSONValue?, _ r: inout ScenarioReader) -> [Threshold] {
         guard let value, value != .null else { return [] }
         guard case .object(let o) = value else { r.fail("thresholds", "expected an object of metric: \"< value\", got \(value.typeName)"); return [] }
@@ -415,8 +416,22 @@ public enum ScenarioLoader {
             if case .array(let a) = o[key]! { exprs = a.enumerated().map { ("thresholds.\(key)[\($0)]", $1) } }
             else { exprs = [("thresholds.\(key)", o[key]!)] }
             for (path, e) in exprs {
-                guard case .string(let text) = e else { r.fail(path, "expected a string like \"< 500\", got \(e.typeName) \(e.brief)"); continue }
-                do { out.append(try Threshold.parse(metric: key, expression: text)) } catch { r.fail(path, "\(error)") }
+                var text: String?, abort = false, delay = 0.0
+                switch e {
+                case .string(let t): text = t
+                case .object:
+                    guard let spec = r.object(e, path, allowed: ["threshold", "abortOnFail", "delayAbortEval"]) else { continue }
+                    text = r.string(spec, "threshold", path)
+                    if text == nil, spec["threshold"] == nil { r.fail(path + ".threshold", "missing: the expression, e.g. \"p(95)<500\"") }
+                    abort = r.bool(spec, "abortOnFail", path) ?? false
+                    delay = r.duration(spec, "delayAbortEval", path)?.seconds ?? 0
+                    if spec["delayAbortEval"] != nil, !abort { r.fail(path + ".delayAbortEval", "only means something with \"abortOnFail\": true") }
+                default:
+                    r.fail(path, "expected a string like \"< 500\" or \"p(95)<500\", or {\"threshold\": …, \"abortOnFail\": true}, got \(e.typeName) \(e.brief)")
+                }
+                guard let text else { continue }
+                do { out.append(try Threshold.parse(metric: key, expression: text, abortOnFail: abort, delayAbortEvalSeconds: delay)) }
+                catch { r.fail(path, "\(error)") }
             }
         }
         return out

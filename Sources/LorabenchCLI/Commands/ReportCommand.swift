@@ -44,7 +44,8 @@ struct ReportCommand: ConsoleCommand {
             }
         case .prometheus: text = PrometheusExport.render(runs[0])
         case .html:
-            text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: ResultFiles.timeseries(besides: summaries[0]))
+            text = runs.count == 1 ? HTMLDashboard.render(run: runs[0], timeseries: ResultFiles.timeseries(besides: summaries[0]),
+                                                                    streaming: ResultFiles.streaming(besides: summaries[0]))
                                    : HTMLDashboard.render(trend: runs, sources: summaries)
         }
         if let out {

@@ -33,8 +33,12 @@ struct RunCommand: ConsoleCommand {
             console.error("\(error)")
             return LorabenchExit.invalidConfig
         }
-        let launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
+        var launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
                                    printsResult: true, onStart: onStart)
+        do { launcher.tags = try results.tags(); launcher.jsonLines = results.jsonl; launcher.pushGateway = try results.pushGatewayURL() } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
+        }
         return await launcher.perform(checked.scenario, bearerToken: checked.bearerToken).code
     }
 }

@@ -106,7 +106,12 @@ struct SweepCommand: ConsoleCommand {
         let relay = StopRelay()
         let trap = relay.trap(on: console, gracefulStop: base.gracefulStop)
         defer { trap.disarm() }
-        let launcher = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
+        var cellTemplate = RunLauncher(console: console, quiet: true, progress: false, printsResult: false, relay: relay)
+        do { cellTemplate.tags = try results.tags(); cellTemplate.jsonLines = results.jsonl; cellTemplate.pushGateway = try results.pushGatewayURL() } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
+        }
+        let launcher = cellTemplate
         let token = checked.bearerToken
         let setup = cellSetup.map(CellSetup.init)
         if setup == nil, case .url = base.target.endpoint, sweep.plan.adapterCounts.contains(where: { $0 > 0 }) {
@@ -153,8 +158,8 @@ struct SweepCommand: ConsoleCommand {
         case .kept(let row): return "  \(row.cell): already done, kept"
         case .failed(let cell): return "lorabench: cell \(cell) failed to run; continuing"
         case .finished(let row):
-            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, ReportText.number(row.ttftP50),
-                          ReportText.number(row.ttftP95), ReportText.number(row.outputTokensPerSecond), row.errors)
+            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, row.ttftP50.map { ReportText.number($0) } ?? "-",
+                          row.ttftP95.map { ReportText.number($0) } ?? "-", ReportText.number(row.outputTokensPerSecond), row.errors)
         }
     }
 }

@@ -16,6 +16,12 @@ struct RunLauncher {
     var printsResult = true
     /// Called with the runner before the window starts (tests stop it from outside).
     var onStart: (@Sendable (Runner) -> Void)?
+    /// `--tag` labels for summary.json and the exports.
+    var tags: [String: String] = [:]
+    /// `--jsonl`: requests.jsonl beside requests.csv.
+    var jsonLines = false
+    /// `--push-gateway`: where each run's metrics are PUT.
+    var pushGateway: String?
     /// Where stop requests come from when the caller arms one trap for many runs (a sweep); nil arms one per run.
     var relay: StopRelay?
 
@@ -31,6 +37,8 @@ struct RunLauncher {
         if progress && !quiet && console.stderrIsTerminal { options.collectors.append(ProgressLine(console: console)) }
         options.bearerToken = bearerToken
         options.version = LorabenchCommand.version
+        options.tags = tags
+        options.jsonLines = jsonLines
         if !quiet { options.log = { [console] in console.info($0) } }
         let runner = Runner(scenario: s, baseURL: target.baseURL, options: options)
         let relay = self.relay ?? StopRelay()
@@ -62,10 +70,22 @@ struct RunLauncher {
         if printsResult {
             console.print(quiet ? outcome.directory : TerminalReport.render(outcome.summary, resultsDir: outcome.directory))
         }
+        if let pushGateway {
+            let url = PushGateway.groupURL(base: pushGateway, scenario: outcome.summary.run.scenarioName, tags: tags)
+            if case .failure(let f) = PushGateway.put(PrometheusExport.render(outcome.summary), to: url) {
+                console.error("push to \(TargetURL.redacted(url)) failed: \(f); the results are complete in \(outcome.directory)"
+                              + " (push them again with `lorabench report \(outcome.directory) --format prometheus`)")
+                return (LorabenchExit.runError, outcome)
+            }
+            if !quiet { console.info("pushed to \(TargetURL.redacted(url))") }
+        }
         if outcome.summary.run.interrupted { return (LorabenchExit.aborted, outcome) }
+        if let abort = outcome.summary.run.abortedByThreshold, printsResult {
+            console.error("run aborted early: threshold \(abort) crossed during the window (abortOnFail)")
+        }
         if !outcome.summary.thresholdsPassed {
             let crossed = outcome.summary.thresholds.filter { !$0.passed }
-            if !quiet { console.error("thresholds failed: " + crossed.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
+            if !quiet, !crossed.isEmpty { console.error("thresholds failed: " + crossed.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")) }
             // Quiet still says why the run failed, one crossed threshold a line with the value that crossed it (k6 does).
             else if printsResult {
                 for t in crossed {

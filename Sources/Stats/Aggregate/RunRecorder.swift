@@ -11,28 +11,36 @@ public final class RunRecorder {
     private let slo: SLO
     private let requestsCSV: CSVLineWriter
     private let timeseriesCSV: CSVLineWriter
+    /// requests.jsonl, when the run asked for it.
+    private let requestsJSONL: CSVLineWriter?
     private var second = 0
     /// Totals since the start, for the progress line.
     public private(set) var liveTTFT = LatencyHistogram()
+    /// Tokens counted in the second they arrived (streaming.csv).
+    public private(set) var streaming = StreamingRate()
     /// First touches against the repeats in flight beside them.
     public private(set) var firstTouch = FirstTouchPenalty()
 
-    public static let files = ["summary.json", "requests.csv", "timeseries.csv"]
+    public static let files = ["summary.json", "requests.csv", "timeseries.csv", "streaming.csv"]  // requests.jsonl too with --jsonl
 
-    public init(directory: String, windowStartMicros: UInt64, slo: SLO) throws {
+    public init(directory: String, windowStartMicros: UInt64, slo: SLO, jsonLines: Bool = false) throws {
         self.directory = directory
         self.windowStartMicros = windowStartMicros
         self.slo = slo
         requestsCSV = try CSVLineWriter(path: directory + "/requests.csv", header: RequestsCSV.header)
         timeseriesCSV = try CSVLineWriter(path: directory + "/timeseries.csv", header: IntervalSnapshot.csvHeader)
+        requestsJSONL = jsonLines ? try CSVLineWriter(path: directory + "/requests.jsonl", header: nil) : nil
     }
 
     public func add(_ r: RequestRecord) {
         aggregate.add(r, slo: slo)
         interval.add(r)
         firstTouch.add(r)
+        streaming.add(r, windowStartMicros: windowStartMicros)
         if let t = r.ttftMicros, r.succeeded { liveTTFT.record(t) }
-        requestsCSV.append(RequestsCSV.row(r, windowStartMicros: windowStartMicros))
+        let row = RequestsCSV.row(r, windowStartMicros: windowStartMicros)
+        requestsCSV.append(row)
+        requestsJSONL?.appendLine(RequestsJSONL.line(header: RequestsCSV.header, row: row))
     }
 
     /// Closes the current interval with the executor's active VU count; returns it for the progress line.
@@ -46,16 +54,18 @@ public final class RunRecorder {
         // Both files reach the disk once a second, so a killed run keeps all but its last second.
         try? requestsCSV.flush()
         try? timeseriesCSV.flush()
+        try? requestsJSONL?.flush()
         return done
     }
 
     /// The first write to a result file that failed (disk full, I/O error); the run must stop when it is set.
-    public var writeFailure: ResultWriteError? { requestsCSV.failure ?? timeseriesCSV.failure }
+    public var writeFailure: ResultWriteError? { requestsCSV.failure ?? timeseriesCSV.failure ?? requestsJSONL?.failure }
 
     /// Closes both files under their `.partial` names, which hold every whole row written before the failure.
     public func abandon() {
         requestsCSV.abandon()
         timeseriesCSV.abandon()
+        requestsJSONL?.abandon()
     }
 
     /// Writes the final files: closes both CSVs (renamed into place) and writes summary.json atomically.
@@ -67,6 +77,8 @@ public final class RunRecorder {
         aggregate.interrupted = interrupted
         try requestsCSV.finish()
         try timeseriesCSV.finish()
+        try requestsJSONL?.finish()
+        try AtomicFile.write(Data(streaming.csv.utf8), to: directory + "/streaming.csv")
         var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
         summary.firstTouch = firstTouch.rows
         summary.thresholds = thresholds.map { $0.evaluate(summary) }

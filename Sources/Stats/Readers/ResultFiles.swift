@@ -11,9 +11,15 @@ public enum ResultFiles {
     }
 
     /// timeseries.csv beside a summary (or inside a run folder), as rows keyed by column; empty when absent.
-    public static func timeseries(besides path: String) -> [[String: String]] {
+    public static func timeseries(besides path: String) -> [[String: String]] { rows(of: "timeseries.csv", besides: path) }
+
+    /// streaming.csv (tokens per second as they arrived) beside a summary; empty when absent (older runs).
+    public static func streaming(besides path: String) -> [[String: String]] { rows(of: "streaming.csv", besides: path) }
+
+    /// A small CSV of plain numeric cells beside a summary, as rows keyed by column.
+    static func rows(of file: String, besides path: String) -> [[String: String]] {
         let dir = isDirectory(path) ? path : (path as NSString).deletingLastPathComponent
-        guard let text = try? String(contentsOfFile: (dir.isEmpty ? "." : dir) + "/timeseries.csv", encoding: .utf8) else { return [] }
+        guard let text = try? String(contentsOfFile: (dir.isEmpty ? "." : dir) + "/" + file, encoding: .utf8) else { return [] }
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first else { return [] }
         return lines.dropFirst().map { Dictionary(zip(header, $0), uniquingKeysWith: { first, _ in first }) }

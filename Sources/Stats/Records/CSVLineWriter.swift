@@ -3,6 +3,7 @@ import Foundation
 /// A buffered CSV file written under a temporary name and renamed into place by `finish()`, so an interrupted
 /// or crashed run never leaves a truncated file under the final name. A failed write is cut back to the last
 /// whole row and remembered: the file stays valid CSV, nothing is written twice, and every later call reports it.
+/// The same file discipline serves requests.jsonl through `appendLine` (a writer made with no header).
 /// Threading: not thread-safe; the owner calls it from one queue.
 public final class CSVLineWriter {
     public let path: String
@@ -16,15 +17,17 @@ public final class CSVLineWriter {
     /// The first write that failed; once set, rows are no longer written.
     public private(set) var failure: ResultWriteError?
 
-    public init(path: String, header: [String]) throws {
+    public init(path: String, header: [String]?) throws {
         self.path = path
         tmpPath = path + ".partial"
         fd = open(tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ResultFileMode.file)
         guard fd >= 0 else { throw ResultWriteError(path: tmpPath, reason: String(cString: strerror(errno))) }
         fchmod(fd, ResultFileMode.file)  // exactly, whatever the umask
         buffer.reserveCapacity(80 << 10)
-        append(header)
-        try flush()
+        if let header {
+            append(header)
+            try flush()
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -38,6 +41,14 @@ public final class CSVLineWriter {
             line += Self.escape(f)
         }
         line += "\n"
+        buffer.append(contentsOf: line.utf8)
+        rows += 1
+        if buffer.count >= 64 << 10 { try? flush() }
+    }
+
+    /// Appends one line already formatted (JSON lines), `\n` included.
+    public func appendLine(_ line: String) {
+        guard failure == nil else { return }
         buffer.append(contentsOf: line.utf8)
         rows += 1
         if buffer.count >= 64 << 10 { try? flush() }

@@ -9,7 +9,8 @@ import Foundation
 /// (a quantile of no samples, goodput without SLOs) is written as NaN, which Prometheus stores and Grafana
 /// draws as a gap, never as 0.
 public enum PrometheusExport {
-    static let quantiles = ["0.5", "0.9", "0.95", "0.99", "0.999"]  // matches MetricSummary.percentileValues
+    /// `percentile` label values, matching MetricSummary.percentileValues (not `quantile`: that label belongs to summaries).
+    static let percentiles = ["50", "90", "95", "99", "99.9"]
 
     /// Bucket bounds in seconds, the same for every run so histograms add up across runs and instances
     /// (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5 per decade from 0.5 ms to 1 h: about 25 % apart, so a 12 → 15 ms TPOT moves buckets).
@@ -26,7 +27,8 @@ public enum PrometheusExport {
 
     public static func render(_ s: RunSummary) -> String {
         var out: [String] = []
-        let base = "scenario=\"\(esc(s.run.scenarioName))\""
+        let base = (["scenario=\"\(esc(s.run.scenarioName))\""]
+                    + (s.run.tags ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\"\(esc($0.value))\"" }).joined(separator: ",")
         func family(_ name: String, _ type: String, _ help: String) {
             out.append("# HELP \(name) \(help)")
             out.append("# TYPE \(name) \(type)")
@@ -35,8 +37,8 @@ public enum PrometheusExport {
             out.append(contentsOf: histogramLines(name, m, labels))
         }
         func quantileGauge(_ name: String, _ m: MetricSummary, _ labels: String) {
-            for (q, v) in zip(quantiles, m.percentileValues) {
-                out.append("\(name){\(labels),quantile=\"\(q)\"} \(m.count > 0 ? num(v / 1000) : "NaN")")
+            for (q, v) in zip(percentiles, m.percentileValues) {
+                out.append("\(name){\(labels),percentile=\"\(q)\"} \(m.count > 0 ? num(v / 1000) : "NaN")")
             }
         }
         family("lorabench_run_info", "gauge", "Always 1; the run's identity in labels (version, run id, start time).")
@@ -66,9 +68,9 @@ public enum PrometheusExport {
             let metric = "lorabench_\(name.rawValue)_seconds"
             family(metric, "histogram", "\(name.rawValue) per metrics.md, in seconds (buckets from the HDR histogram).")
             histogram(metric, s.aggregate.metrics[name] ?? TrackedMetric(), base)
-            family(metric.replacingOccurrences(of: "_seconds", with: "_quantile_seconds"), "gauge",
+            family(metric.replacingOccurrences(of: "_seconds", with: "_percentile_seconds"), "gauge",
                    "\(name.rawValue) percentiles of this run from the exact HDR histogram, in seconds (NaN: no samples).")
-            quantileGauge(metric.replacingOccurrences(of: "_seconds", with: "_quantile_seconds"),
+            quantileGauge(metric.replacingOccurrences(of: "_seconds", with: "_percentile_seconds"),
                           s.metrics[name.rawValue] ?? MetricSummary(LatencyHistogram()), base)
         }
         family("lorabench_ttft_by_touch_seconds", "histogram", "TTFT of first (cold) and later (warm) requests to each adapter.")
@@ -78,9 +80,10 @@ public enum PrometheusExport {
         for (adapter, a) in s.aggregate.adapters.sorted(by: { $0.key < $1.key }) {
             histogram("lorabench_adapter_ttft_seconds", a.ttft, base + ",adapter=\"\(esc(adapter))\"")
         }
-        family("lorabench_threshold_passed", "gauge", "1 when the threshold held.")
+        family("lorabench_threshold_passed", "gauge", "1 when the threshold held (metric, comparison lt/le/gt/ge/eq and limit in labels).")
         for t in s.thresholds {
-            out.append("lorabench_threshold_passed{\(base),threshold=\"\(esc(t.metric + " " + t.expression))\"} \(t.passed ? 1 : 0)")
+            let (op, limit) = thresholdLabels(t.expression)
+            out.append("lorabench_threshold_passed{\(base),metric=\"\(esc(t.metric))\",comparison=\"\(op)\",limit=\"\(esc(limit))\"} \(t.passed ? 1 : 0)")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -102,6 +105,15 @@ public enum PrometheusExport {
         out.append("\(name)_sum{\(labels)} \(num((sum * 1e6).rounded() / 1e6))")
         out.append("\(name)_count{\(labels)} \(m.count)")
         return out
+    }
+
+    /// `< 500` as label values a PromQL matcher can name without quoting operators: (`lt`, `500`).
+    static func thresholdLabels(_ expression: String) -> (String, String) {
+        let names = ["<=": "le", ">=": "ge", "==": "eq", "<": "lt", ">": "gt"]
+        for (symbol, name) in names.sorted(by: { $0.key.count > $1.key.count }) where expression.hasPrefix(symbol) {
+            return (name, expression.dropFirst(symbol.count).trimmingCharacters(in: .whitespaces))
+        }
+        return ("", expression)
     }
 
     /// A run's ISO 8601 start (with milliseconds) as Unix seconds; nil when it does not parse.

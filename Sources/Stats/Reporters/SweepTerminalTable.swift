@@ -4,13 +4,24 @@ extension SweepReport {
         let r = self
         let cols = ["adapters", r.loadAxis, "ttft p50", "ttft p95", "ttft p99", "1st touch", "tpot p50", "e2e p95", "tok/s", "req/s", "goodput", "errors"]
         var out = ["", cols.map { ReportText.right($0, 10) }.joined()]
+        var small = false
         for row in r.rows.sorted(by: { ($0.adapters, $0.concurrency ?? 0, $0.rate ?? 0) < ($1.adapters, $1.concurrency ?? 0, $1.rate ?? 0) }) {
             let load = row.concurrency.map(String.init) ?? ReportText.number(row.rate ?? 0)
-            let cells = [String(row.adapters), load, ReportText.number(row.ttftP50), ReportText.number(row.ttftP95), ReportText.number(row.ttftP99),
-                         row.coldTTFTP50.map { ReportText.number($0) } ?? "-", ReportText.number(row.tpotP50), ReportText.number(row.e2eP95),
+            func v(_ x: Double?) -> String { x.map { ReportText.number($0) } ?? "-" }
+            // A percentile from fewer samples than it needs is the cell's maximum: marked, and explained below.
+            func p(_ x: Double?, _ pct: Double) -> String {
+                guard let x, let n = row.ttftSamples, n < SweepRow.enoughSamples(forPercentile: pct) else { return v(x) }
+                small = true
+                return ReportText.number(x) + "*"
+            }
+            let cells = [String(row.adapters), load, v(row.ttftP50), p(row.ttftP95, 95), p(row.ttftP99, 99),
+                         v(row.coldTTFTP50), v(row.tpotP50), v(row.e2eP95),
                          ReportText.number(row.outputTokensPerSecond), ReportText.number(row.requestsPerSecond),
                          row.goodput.map { ReportText.number($0) } ?? "-", String(row.errors)]
             out.append(cells.map { ReportText.right($0, 10) }.joined())
+        }
+        if small {
+            out.append("  * too few TTFT samples for this percentile (p95 needs 20, p99 100): the value is the cell's maximum")
         }
         if !r.capacity.isEmpty {
             out.append("")

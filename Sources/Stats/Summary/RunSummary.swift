@@ -24,6 +24,10 @@ public struct RunSummary: Codable, Sendable {
         public var runId: String?
         /// The unmeasured warm-up request, so a server's counters can be reconciled with the results.
         public var warmup: Warmup?
+        /// The `abortOnFail` threshold that stopped the run early (k6's abort), as `metric expression`; nil otherwise.
+        public var abortedByThreshold: String?
+        /// `--tag key=value` labels (nil without tags).
+        public var tags: [String: String]?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
@@ -39,6 +43,7 @@ public struct RunSummary: Codable, Sendable {
             case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
             case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup
+            case abortedByThreshold = "aborted_by_threshold", tags
         }
     }
 
@@ -147,7 +152,7 @@ public struct RunSummary: Codable, Sendable {
     public var server: ServerView?
 
     /// True unless a threshold failed.
-    public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
+    public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) && run.abortedByThreshold == nil }
 
     enum CodingKeys: String, CodingKey {
         case schema, run, scenario, slo, requests, throughput, metrics, adapters, aggregate, thresholds

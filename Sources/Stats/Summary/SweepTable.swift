@@ -10,13 +10,16 @@ public struct SweepRow: Codable, Sendable, Equatable {
     public var errors: Int
     public var errorRate: Double
     public var dropped: Int
-    public var ttftP50: Double
-    public var ttftP95: Double
-    public var ttftP99: Double
+    /// Latencies in ms; nil when the cell had no sample of them (never 0 for "no data").
+    public var ttftP50: Double?
+    public var ttftP95: Double?
+    public var ttftP99: Double?
     public var coldTTFTP50: Double?
-    public var warmTTFTP50: Double
-    public var tpotP50: Double
-    public var e2eP95: Double
+    public var warmTTFTP50: Double?
+    public var tpotP50: Double?
+    public var e2eP95: Double?
+    /// TTFT samples behind the percentiles: under 20 a p95, under 100 a p99, is the cell's maximum.
+    public var ttftSamples: Int?
     public var outputTokensPerSecond: Double
     public var requestsPerSecond: Double
     public var goodput: Double?
@@ -29,7 +32,11 @@ public struct SweepRow: Codable, Sendable, Equatable {
         case errorRate = "error_rate", ttftP50 = "ttft_p50_ms", ttftP95 = "ttft_p95_ms", ttftP99 = "ttft_p99_ms"
         case coldTTFTP50 = "cold_ttft_p50_ms", warmTTFTP50 = "warm_ttft_p50_ms", tpotP50 = "tpot_p50_ms", e2eP95 = "e2e_p95_ms"
         case outputTokensPerSecond = "output_tokens_per_s", requestsPerSecond = "requests_per_s", goodputFraction = "goodput_fraction"
+        case ttftSamples = "ttft_samples"
     }
+
+    /// Fewest samples for which a percentile is not simply the maximum: 20 for p95, 100 for p99.
+    public static func enoughSamples(forPercentile p: Double) -> Int { Int((100 / (100 - p)).rounded(.up)) }
 
     public init(cell: String, adapters: Int, concurrency: Int?, rate: Double?, summary s: RunSummary, directory: String) {
         self.cell = cell; self.adapters = adapters; self.concurrency = concurrency; self.rate = rate
@@ -37,12 +44,14 @@ public struct SweepRow: Codable, Sendable, Equatable {
         errors = s.requests.failed
         errorRate = s.requests.errorRate
         dropped = s.requests.dropped
+        func stat(_ m: MetricSummary?, _ pick: (MetricSummary) -> Double) -> Double? { m.flatMap { $0.count > 0 ? pick($0) : nil } }
         let ttft = s.metrics["ttft"]
-        ttftP50 = ttft?.p50 ?? 0; ttftP95 = ttft?.p95 ?? 0; ttftP99 = ttft?.p99 ?? 0
-        coldTTFTP50 = s.coldTTFT.count > 0 ? s.coldTTFT.p50 : nil
-        warmTTFTP50 = s.warmTTFT.p50
-        tpotP50 = s.metrics["tpot"]?.p50 ?? 0
-        e2eP95 = s.metrics["e2e"]?.p95 ?? 0
+        ttftP50 = stat(ttft, \.p50); ttftP95 = stat(ttft, \.p95); ttftP99 = stat(ttft, \.p99)
+        ttftSamples = Int(ttft?.count ?? 0)
+        coldTTFTP50 = stat(s.coldTTFT, \.p50)
+        warmTTFTP50 = stat(s.warmTTFT, \.p50)
+        tpotP50 = stat(s.metrics["tpot"], \.p50)
+        e2eP95 = stat(s.metrics["e2e"], \.p95)
         outputTokensPerSecond = s.throughput.outputTokenThroughput
         requestsPerSecond = s.throughput.requestThroughput
         goodput = s.throughput.goodput
@@ -52,13 +61,13 @@ public struct SweepRow: Codable, Sendable, Equatable {
 
     public static let csvHeader = ["cell", "adapters", "concurrency", "rate", "requests", "errors", "error_rate", "dropped",
                                    "ttft_p50_ms", "ttft_p95_ms", "ttft_p99_ms", "cold_ttft_p50_ms", "warm_ttft_p50_ms", "tpot_p50_ms",
-                                   "e2e_p95_ms", "output_tokens_per_s", "requests_per_s", "goodput", "goodput_fraction", "directory"]
+                                   "e2e_p95_ms", "output_tokens_per_s", "requests_per_s", "goodput", "goodput_fraction", "directory", "ttft_samples"]
 
     public var csvFields: [String] {
         func d(_ v: Double?) -> String { v.map { ReportText.number($0) } ?? "" }
         return [cell, String(adapters), concurrency.map(String.init) ?? "", d(rate), String(requests), String(errors), d(errorRate),
                 String(dropped), d(ttftP50), d(ttftP95), d(ttftP99), d(coldTTFTP50), d(warmTTFTP50), d(tpotP50), d(e2eP95),
-                d(outputTokensPerSecond), d(requestsPerSecond), d(goodput), d(goodputFraction), directory]
+                d(outputTokensPerSecond), d(requestsPerSecond), d(goodput), d(goodputFraction), directory, ttftSamples.map(String.init) ?? ""]
     }
 }
 
@@ -106,11 +115,11 @@ public struct SweepReport: Codable, Sendable {
         for l in loads {
             let cells = rows.filter { load($0) == l }.sorted { $0.adapters < $1.adapters }
             let name = "\(loadName) \(ReportText.number(l))"
-            series.append(.init(name: name + " p50", points: cells.map { (Double($0.adapters), $0.ttftP50) }, dashed: false))
-            series.append(.init(name: name + " p95", points: cells.map { (Double($0.adapters), $0.ttftP95) }, dashed: true))
+            series.append(.init(name: name + " p50", points: cells.compactMap { c in c.ttftP50.map { (Double(c.adapters), $0) } }, dashed: false))
+            series.append(.init(name: name + " p95", points: cells.compactMap { c in c.ttftP95.map { (Double(c.adapters), $0) } }, dashed: true))
         }
         return SVGLineChart(title: "TTFT vs adapter count (\(scenarioName))", xLabel: "adapters (0 = base model)", yLabel: "TTFT (ms)",
-                            xCategories: adapters.map(Double.init), series: series).render()
+                            xCategories: adapters.map(Double.init), series: series, logX: true).render()
     }
 
     /// Output tokens/s against load, one line per adapter count.
@@ -122,6 +131,6 @@ public struct SweepReport: Codable, Sendable {
                 .map { (load($0), $0.outputTokensPerSecond) }, dashed: false)
         }
         return SVGLineChart(title: "Output tokens/s vs \(loadName) (\(scenarioName))", xLabel: loadName, yLabel: "output tokens/s",
-                            xCategories: loads, series: series).render()
+                            xCategories: loads, series: series, logX: true).render()
     }
 }
