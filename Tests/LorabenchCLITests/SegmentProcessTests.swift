@@ -116,6 +116,21 @@ final class SegmentProcessTests: XCTestCase {
         }
         XCTAssertEqual(merged.metrics["itl"]!.count, whole.metrics["itl"]!.count, "one inter-token gap per token after the first")
 
+        // The server was scraped by every segment; its view is kept once and checked against the whole load.
+        for p in parts {
+            XCTAssertNil(p.server!.agreement, "a segment's share is not held against the whole server")
+            XCTAssertTrue(p.server!.warnings.contains { $0.hasPrefix("agreement not checked: this process sent segment \(p.run.segment!)") })
+        }
+        let agreement = try XCTUnwrap(merged.server?.agreement)
+        XCTAssertTrue(agreement.comparable)
+        for name in ["requests", "output_tokens", "input_tokens"] {
+            let c = agreement.checks.first { $0.name == name }
+            XCTAssertEqual(c?.agrees, true, "\(name): client \(c?.client ?? -1) server \(c?.server ?? -1)")
+        }
+        XCTAssertEqual(agreement.checks.first { $0.name == "requests" }?.server, Double(whole.requests.succeeded))
+        XCTAssertEqual(FileManager.default.contents(atPath: mergedDir + "/server_metrics.csv"),
+                       FileManager.default.contents(atPath: dirs[0] + "/server_metrics.csv"), "server metrics kept once, from segment 0")
+
         // The merged folder is a run to every other command.
         let report = await lorabench(["report", mergedDir])
         XCTAssertEqual(report.code, LorabenchExit.ok)

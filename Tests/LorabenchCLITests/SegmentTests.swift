@@ -227,6 +227,32 @@ final class SegmentTests: XCTestCase {
         XCTAssertEqual(r.err, "lorabench: --segment 2/3: the load has at most 2 VUs, so segment 2 of 3 would never have one; use at most 2 segments\n")
     }
 
+    /// Closed VUs split two ways: 5 VUs are 3+2, with the whole run's VU numbers, and merge back to 5.
+    func testClosedVUsSplitIntoTheWholeRunsVUNumbers() async throws {
+        let h = try await SimHarness.start(#"{"profile":"fast","seed":3}"#)
+        defer { Task { await h.stop() } }
+        let path = try writeTempScenario("""
+        {"name":"vus","target":{"url":"\(h.sim.baseURL)"},"concurrency":5,"duration":"1s","think_time":"100ms",
+         "input_words":{"min":5,"max":8},"max_new_tokens":{"min":4,"max":8},"health":{"interval":"50ms","timeout":"5s"}}
+        """)
+        var dirs: [String] = []
+        for i in 0..<2 {
+            let out = SimHarness.tempDir()
+            let r = await lorabench(["run", path, "--segment", "\(i)/2", "--run-id", "vus", "--out", out, "--quiet"])
+            XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+            dirs.append(out)
+        }
+        XCTAssertEqual(Set(try readRequestsCSV(dirs[0]).map { $0["vu"]! }), ["0", "2", "4"])
+        XCTAssertEqual(Set(try readRequestsCSV(dirs[1]).map { $0["vu"]! }), ["1", "3"])
+        let out = SimHarness.tempDir()
+        let m = await lorabench(["merge"] + dirs + ["--out", out])
+        XCTAssertEqual(m.code, LorabenchExit.ok, m.err)
+        let rows = try readRequestsCSV(out)
+        XCTAssertEqual(Set(rows.map { $0["vu"]! }), ["0", "1", "2", "3", "4"])
+        XCTAssertEqual(Set(rows.map { Int($0["sequence"]!)! }).count, rows.count, "sequence numbers disjoint across segments")
+        XCTAssertEqual(try ResultFiles.summary(at: out).run.executor, "constant-vus")
+    }
+
     func testDerivedRunIdIsTheSameForEveryTimeZoneSpelling() throws {
         let a = SegmentOptions.parseInstant("2026-12-01T02:00:00Z")!, b = SegmentOptions.parseInstant("2026-12-01T03:00:00.000+01:00")!
         XCTAssertEqual(SegmentOptions.derivedRunId(scenarioName: "n", startAt: a), SegmentOptions.derivedRunId(scenarioName: "n", startAt: b))

@@ -212,9 +212,14 @@ public enum SegmentMerge {
         // its agreement checked against the whole load rather than one share.
         let serverPart = parts.first { $0.summary.server != nil }
         if let sp = serverPart, var view = sp.summary.server {
-            if view.agreement != nil {
+            view.warnings.removeAll { $0.hasPrefix("agreement not checked: this process sent segment") }
+            if view.scrapes > 0 {
+                // The segment's window opened with the others' (shared --start-at), so its scrapes bracket the whole load.
+                // Its start scrape is at 0 and its end scrape after its window when both were read.
+                let spans = (view.firstScrapeSeconds.map { $0 <= 0.001 } ?? false)
+                    && (view.lastScrapeSeconds.map { $0 >= sp.summary.run.windowSeconds - 0.001 } ?? false)
                 view.agreement = ServerAgreement(client: summary, server: view, warmup: sp.summary.run.warmup != nil,
-                                                 spansWindow: view.agreement!.comparable)
+                                                 spansWindow: spans)
             }
             summary.server = view
         }
