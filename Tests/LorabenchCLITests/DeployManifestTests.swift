@@ -14,6 +14,21 @@ final class DeployManifestTests: XCTestCase {
     static let deploy = repo + "/deploy/kubernetes"
     static let resources = ["results-pvc.yaml", "segments-job.yaml", "merge-job.yaml"]
 
+    /// Runs `executable ARGS` to its end; its exit status and what it printed (stdout and stderr together).
+    static func tool(_ executable: String, _ args: [String], environment: [String: String]? = nil) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        if let environment { p.environment = environment }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     func text(_ name: String) throws -> String { try String(contentsOfFile: Self.deploy + "/" + name, encoding: .utf8) }
 
     /// `KEY=value` literals of the kustomization's lorabench-run ConfigMap.
@@ -135,20 +150,10 @@ final class DeployManifestTests: XCTestCase {
             XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
         }
         func sh(_ script: String, _ env: [String: String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", script.replacingOccurrences(of: "/results", with: root)]
             var e = ProcessInfo.processInfo.environment
             e["PATH"] = binDir + ":" + (e["PATH"] ?? "/usr/bin:/bin")
             e.merge(env) { $1 }
-            p.environment = e
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            return try Self.tool("/bin/sh", ["-c", script.replacingOccurrences(of: "/results", with: root)], environment: e)
         }
         let env = ["SEGMENTS": "3", "WAIT_SECONDS": "5", "RUN_ID": "job-1", "PUSHGATEWAY_URL": ""]
         let wait = try sh(scripts[0], env)
@@ -180,18 +185,7 @@ final class DeployManifestTests: XCTestCase {
         guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw XCTSkip("kubernetes-validate is not installed (scripts/test.sh installs it from PyPI into .build/deploy-venv)")
         }
-        func validate(_ files: [String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tool)
-            p.arguments = ["--strict"] + files
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        func validate(_ files: [String]) throws -> (Int32, String) { try Self.tool(tool, ["--strict"] + files) }
         let ok = try validate(Self.resources.map { Self.deploy + "/" + $0 })
         XCTAssertEqual(ok.0, 0, ok.1)
         for (file, kind) in [("results-pvc.yaml", "persistentvolumeclaim/lorabench-results"), ("segments-job.yaml", "job/lorabench-segments"),
@@ -211,17 +205,8 @@ final class DeployManifestTests: XCTestCase {
         guard let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw XCTSkip("kubectl is not installed: the kustomization is not rendered here (the resources are still validated one by one)")
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: kubectl)
-        p.arguments = ["kustomize", Self.deploy]
-        let pipe = Pipe(), err = Pipe()
-        p.standardOutput = pipe
-        p.standardError = err
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let out = String(decoding: data, as: UTF8.self)
-        XCTAssertEqual(p.terminationStatus, 0, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        let (status, out) = try Self.tool(kubectl, ["kustomize", Self.deploy])
+        XCTAssertEqual(status, 0, out)
         let n = try literals()["SEGMENTS"]!
         XCTAssertTrue(out.contains("  completions: \(n)\n  parallelism: \(n)\n"), out)
         XCTAssertEqual(out.components(separatedBy: "image: lorabench:0.1.0").count - 1, 3, "three containers on the tagged image")
