@@ -4,6 +4,12 @@ public enum CSVRecords {
     /// Every record of `bytes`, header included; throws on an unterminated quote, naming `source` and the line.
     public static func parse(_ bytes: [UInt8], source: String) throws -> [(line: Int, fields: [String])] {
         var out: [(Int, [String])] = []
+        try bytes.withUnsafeBytes { raw in try forEach(raw, source: source) { out.append(($0, $1)) } }
+        return out
+    }
+
+    /// Calls `body` with each record of `bytes` in turn (and the line it starts on), holding one record at a time.
+    public static func forEach(_ bytes: UnsafeRawBufferPointer, source: String, _ body: (Int, [String]) throws -> Void) throws {
         var fields: [String] = []
         var field: [UInt8] = []
         var quoted = false, wasQuoted = false
@@ -27,7 +33,7 @@ public enum CSVRecords {
             } else if c == 0x0A || c == 0x0D {
                 if c == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
                 endField()
-                out.append((recordLine, fields))
+                try body(recordLine, fields)
                 fields.removeAll(keepingCapacity: true)
                 line += 1
                 recordLine = line
@@ -37,8 +43,7 @@ public enum CSVRecords {
             i += 1
         }
         if quoted { throw SummaryReadError(message: "\(source):\(recordLine): a quoted field is never closed") }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { endField(); out.append((recordLine, fields)) }
-        return out
+        if !field.isEmpty || !fields.isEmpty || wasQuoted { endField(); try body(recordLine, fields) }
     }
 
     /// Milliseconds with up to three decimals (`12.345`, `-0.250`) as microseconds; nil when it is not such a number.

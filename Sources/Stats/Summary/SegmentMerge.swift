@@ -86,13 +86,41 @@ public enum SegmentMerge {
         }
     }
 
+    /// What the merge keeps of a row between reading and writing (~50 bytes): the fields are read again to be written.
     private struct Row {
-        var fields: [String]
-        var segment: Int
-        var sentAbs: Int64
+        var segment: Int32
         var cold: Bool
-        var adapter: String
+        var succeeded: Bool
+        var adapter: Int32
         var sequence: Int
+        var sentAbs: Int64
+        var endAbs: Int64
+        /// Microseconds; -1 when the row has none.
+        var ttft: Int64
+        var outputTokens: Int
+    }
+
+    /// The columns of one requests.csv by name, checked to hold what the merge reads.
+    private static func columns(_ h: [String], _ file: String) throws -> [String: Int] {
+        var col: [String: Int] = [:]
+        for (i, name) in h.enumerated() where col[name] == nil { col[name] = i }
+        if let missing = needed.first(where: { col[$0] == nil }) { throw SummaryReadError(message: "\(file): no \(missing) column") }
+        if col["segment"] != nil { throw SummaryReadError(message: "\(file): already has a segment column (a merged folder, not a segment)") }
+        return col
+    }
+
+    /// Every record of `file` after its header (the header goes to `header`), mapped rather than read whole.
+    private static func eachRow(_ file: String, header: (([String]) throws -> Void), _ body: (Int, [String]) throws -> Void) throws {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped) else {
+            throw SummaryReadError(message: "\(file): cannot be read")
+        }
+        var first = true
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            try CSVRecords.forEach(raw, source: file) { line, fields in
+                if first { first = false; try header(fields) } else { try body(line, fields) }
+            }
+        }
+        if first { throw SummaryReadError(message: "\(file): empty (no header)") }
     }
 
     private static func write(_ parts: [Part], into out: String, version: String, written: inout [String]) throws -> RunSummary {
@@ -109,49 +137,58 @@ public enum SegmentMerge {
         let windowStart = starts.min()!
         let windowEnd = ends.max()!
 
-        // requests.csv of every segment, checked against its summary.
+        // First pass over every segment's requests.csv: checked against its summary and the split, kept compactly.
         var header: [String]?
         var rows: [Row] = []
+        var adapters: [String] = [], adapterIndex: [String: Int32] = [:]
         var seen = Set<Int>()
         for (k, p) in parts.enumerated() {
             let file = p.path + "/requests.csv"
-            guard let data = FileManager.default.contents(atPath: file) else { throw SummaryReadError(message: "\(file): cannot be read") }
-            let records = try CSVRecords.parse(Array(data), source: file)
-            guard let h = records.first?.fields else { throw SummaryReadError(message: "\(file): empty (no header)") }
-            if let header, header != h { throw SummaryReadError(message: "\(file): columns differ from \(parts[0].path)/requests.csv's") }
-            header = h
             var col: [String: Int] = [:]
-            for (i, name) in h.enumerated() where col[name] == nil { col[name] = i }
-            if let missing = needed.first(where: { col[$0] == nil }) { throw SummaryReadError(message: "\(file): no \(missing) column") }
-            if col["segment"] != nil { throw SummaryReadError(message: "\(file): already has a segment column (a merged folder, not a segment)") }
-            let body = records.dropFirst()
-            if body.count != p.summary.aggregate.completed {
-                throw SummaryReadError(message: "\(file) has \(body.count) rows but its summary.json counts \(p.summary.aggregate.completed) "
-                                       + "completed requests; the folder is incomplete")
-            }
-            for (line, f) in body {
-                guard f.count == h.count else { throw SummaryReadError(message: "\(file):\(line): \(f.count) fields, the header has \(h.count)") }
-                guard let seq = Int(f[col["sequence"]!]), seq >= 0 else {
-                    throw SummaryReadError(message: "\(file):\(line): sequence \"\(f[col["sequence"]!])\" is not a request number")
-                }
+            var count = 0
+            try eachRow(file, header: { h in
+                if let header, header != h { throw SummaryReadError(message: "\(file): columns differ from \(parts[0].path)/requests.csv's") }
+                header = h
+                col = try columns(h, file)
+            }) { line, f in
+                func fail(_ what: String) -> SummaryReadError { SummaryReadError(message: "\(file):\(line): \(what)") }
+                guard f.count == header!.count else { throw fail("\(f.count) fields, the header has \(header!.count)") }
+                let seqText = f[col["sequence"]!]
+                guard let seq = Int(seqText), seq >= 0 else { throw fail("sequence \"\(seqText)\" is not a request number") }
                 guard seq % p.count == p.index else {
-                    throw SummaryReadError(message: "\(file):\(line): sequence \(seq) is not segment \(p.index)/\(p.count)'s (\(seq) mod \(p.count) = \(seq % p.count))")
+                    throw fail("sequence \(seq) is not segment \(p.index)/\(p.count)'s (\(seq) mod \(p.count) = \(seq % p.count))")
                 }
-                guard seen.insert(seq).inserted else { throw SummaryReadError(message: "\(file):\(line): sequence \(seq) appears twice") }
-                guard let sent = CSVRecords.micros(f[col["sent_ms"]!]) else {
-                    throw SummaryReadError(message: "\(file):\(line): sent_ms \"\(f[col["sent_ms"]!])\" is not milliseconds")
+                guard seen.insert(seq).inserted else { throw fail("sequence \(seq) appears twice") }
+                func ms(_ name: String) throws -> Int64 {
+                    guard let v = CSVRecords.micros(f[col[name]!]) else { throw fail("\(name) \"\(f[col[name]!])\" is not milliseconds") }
+                    return v
                 }
-                rows.append(Row(fields: f, segment: k, sentAbs: starts[k] + sent, cold: f[col["cold"]!] == "1",
-                                adapter: f[col["adapter"]!], sequence: seq))
+                let sent = try ms("sent_ms"), e2e = try ms("e2e_ms")
+                let succeeded = f[col["error_class"]!].isEmpty
+                var ttft: Int64 = -1
+                if succeeded && !f[col["ttft_ms"]!].isEmpty {
+                    ttft = try ms("ttft_ms")
+                    guard ttft >= 0 else { throw fail("ttft_ms \"\(f[col["ttft_ms"]!])\" is negative") }
+                }
+                let name = f[col["adapter"]!]
+                let a: Int32
+                if let i = adapterIndex[name] { a = i } else { a = Int32(adapters.count); adapterIndex[name] = a; adapters.append(name) }
+                rows.append(Row(segment: Int32(k), cold: f[col["cold"]!] == "1", succeeded: succeeded, adapter: a, sequence: seq,
+                                sentAbs: starts[k] + sent, endAbs: starts[k] + sent + e2e, ttft: ttft,
+                                outputTokens: succeeded ? Int(f[col["output_tokens"]!]) ?? 0 : 0))
+                count += 1
+            }
+            if count != p.summary.aggregate.completed {
+                throw SummaryReadError(message: "\(file) has \(count) rows but its summary.json counts \(p.summary.aggregate.completed) "
+                                       + "completed requests; the folder is incomplete")
             }
         }
         let h = header!
-        var col: [String: Int] = [:]
-        for (i, name) in h.enumerated() where col[name] == nil { col[name] = i }
+        let col = try columns(h, parts[0].path + "/requests.csv")
 
         // First touches across segments: of the rows each segment saw first for an adapter, the earliest sent is the
         // run's first touch; the others were warm (another segment had touched the adapter before).
-        var firstTouch: [String: Int] = [:]
+        var firstTouch: [Int32: Int] = [:]
         for (i, r) in rows.enumerated() where r.cold {
             if let j = firstTouch[r.adapter] {
                 let o = rows[j]
@@ -166,13 +203,10 @@ public enum SegmentMerge {
         for p in parts { aggregate.merge(p.summary.aggregate) }
         var cold = TrackedMetric(), warm = TrackedMetric()
         var adapterCold: [String: TrackedMetric] = [:], adapterWarm: [String: TrackedMetric] = [:]
-        for (i, r) in rows.enumerated() {
-            guard r.fields[col["error_class"]!].isEmpty, !r.fields[col["ttft_ms"]!].isEmpty else { continue }
-            guard let t = CSVRecords.micros(r.fields[col["ttft_ms"]!]), t >= 0 else {
-                throw SummaryReadError(message: "\(parts[r.segment].path)/requests.csv: sequence \(r.sequence): ttft_ms \"\(r.fields[col["ttft_ms"]!])\" is not milliseconds")
-            }
-            if coldRows.contains(i) { cold.record(UInt64(t)); adapterCold[r.adapter, default: TrackedMetric()].record(UInt64(t)) }
-            else { warm.record(UInt64(t)); adapterWarm[r.adapter, default: TrackedMetric()].record(UInt64(t)) }
+        for (i, r) in rows.enumerated() where r.ttft >= 0 {
+            let t = UInt64(r.ttft), name = adapters[Int(r.adapter)]
+            if coldRows.contains(i) { cold.record(t); adapterCold[name, default: TrackedMetric()].record(t) }
+            else { warm.record(t); adapterWarm[name, default: TrackedMetric()].record(t) }
         }
         let summed = aggregate.coldTTFT.count + aggregate.warmTTFT.count
         guard cold.count + warm.count == summed else {
@@ -224,20 +258,29 @@ public enum SegmentMerge {
             summary.server = view
         }
 
-        // requests.csv: every segment's rows in segment order, offsets from the merged window's start, first touches
-        // decided across segments, and the segment each came from.
+        // requests.csv: every segment's rows in segment order (a second pass over the files), offsets from the merged
+        // window's start, first touches decided across segments, and the segment each came from.
         let requests = try CSVLineWriter(path: out + "/requests.csv", header: h + ["segment"])
         written.append(requests.tmpPath)
-        for (i, r) in rows.enumerated() {
-            var f = r.fields
-            let shift = starts[r.segment] - windowStart
-            for name in ["intended_ms", "sent_ms"] {
-                let c = col[name]!
-                if let v = CSVRecords.micros(f[c]) { f[c] = CSVRecords.msText(v + shift) }
+        var i = 0
+        for (k, p) in parts.enumerated() {
+            let shift = starts[k] - windowStart, file = p.path + "/requests.csv"
+            try eachRow(file, header: { _ in }) { line, fields in
+                guard i < rows.count, rows[i].segment == Int32(k), Int(fields[col["sequence"]!]) == rows[i].sequence else {
+                    throw SummaryReadError(message: "\(file):\(line): changed while it was being merged")
+                }
+                var f = fields
+                for name in ["intended_ms", "sent_ms"] {
+                    let c = col[name]!
+                    if let v = CSVRecords.micros(f[c]) { f[c] = CSVRecords.msText(v + shift) }
+                }
+                if rows[i].cold { f[col["cold"]!] = coldRows.contains(i) ? "1" : "0" }
+                f.append(String(p.index))
+                requests.append(f)
+                i += 1
             }
-            if r.cold { f[col["cold"]!] = coldRows.contains(i) ? "1" : "0" }
-            requests.append(f + [String(parts[r.segment].index)])
         }
+        guard i == rows.count else { throw SummaryReadError(message: "a segment's requests.csv changed while it was being merged") }
         try requests.finish()
         written.append(requests.path)
 
@@ -246,15 +289,13 @@ public enum SegmentMerge {
         var perSecond: [Int: (requests: Int, errors: Int, tokens: Int, ttft: [UInt64])] = [:]
         var lastSecond = Int((windowEnd - windowStart + 999_999) / 1_000_000)
         for r in rows {
-            guard let e2e = CSVRecords.micros(r.fields[col["e2e_ms"]!]) else { continue }
-            let end = r.sentAbs + e2e - windowStart
-            let m = max(1, Int((end + 999_999) / 1_000_000))
+            let m = max(1, Int((r.endAbs - windowStart + 999_999) / 1_000_000))
             lastSecond = max(lastSecond, m)
             var cell = perSecond[m] ?? (0, 0, 0, [])
             cell.requests += 1
-            if !r.fields[col["error_class"]!].isEmpty { cell.errors += 1 } else {
-                cell.tokens = cell.tokens.plusSaturating(Int(r.fields[col["output_tokens"]!]) ?? 0)
-                if let t = CSVRecords.micros(r.fields[col["ttft_ms"]!]), t >= 0 { cell.ttft.append(UInt64(t)) }
+            if !r.succeeded { cell.errors += 1 } else {
+                cell.tokens = cell.tokens.plusSaturating(r.outputTokens)
+                if r.ttft >= 0 { cell.ttft.append(UInt64(r.ttft)) }
             }
             perSecond[m] = cell
         }
