@@ -159,6 +159,22 @@ final class SegmentTests: XCTestCase {
                        + "completed requests; the folder is incomplete\n")
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [], [], "no half-written result")
 
+        // Hostile rows: a cell that is not milliseconds, a sequence number of another segment; each named by file:line.
+        for (column, value, message) in [("sent_ms", "soon", "sent_ms \"soon\" is not milliseconds"),
+                                          ("sequence", "5", "sequence 5 is not segment 1/3's (5 mod 3 = 2)")] {
+            let bad = SimHarness.tempDir()
+            try FileManager.default.copyItem(atPath: dirs[1], toPath: bad)
+            var lines = try String(contentsOfFile: bad + "/requests.csv", encoding: .utf8).components(separatedBy: "\n")
+            let header = lines[0].components(separatedBy: ",")
+            var cells = lines[2].components(separatedBy: ",")
+            cells[header.firstIndex(of: column)!] = value
+            lines[2] = cells.joined(separator: ",")
+            try lines.joined(separator: "\n").write(toFile: bad + "/requests.csv", atomically: true, encoding: .utf8)
+            r = await merge([dirs[0], bad, dirs[2]])
+            XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+            XCTAssertEqual(r.err, "lorabench: merge: \(bad)/requests.csv:3: \(message)\n")
+        }
+
         // A summary.json file of a segment is not enough: its rows are needed.
         r = await merge([dirs[0] + "/summary.json", dirs[1], dirs[2]])
         XCTAssertEqual(r.err, "lorabench: merge: \(dirs[0])/summary.json: give the segment's folder (its requests.csv and timeseries.csv are merged too)\n")
