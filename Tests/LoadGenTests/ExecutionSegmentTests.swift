@@ -78,13 +78,20 @@ final class ExecutionSegmentTests: XCTestCase {
             XCTAssertGreaterThan(all.count, 150)
             var union: [(UInt64, Int)] = []
             var counts: [Int] = []
+            var numbers: [Int] = []
             for i in 0..<3 {
-                var s = SegmentArrivals(pacer: ArrivalPacer(load: load, arrival: arrival, seed: 7), segment: seg(i, 3))
+                var s = SegmentArrivals(times: ArrivalPacer(load: load, arrival: arrival, seed: 7), segment: seg(i, 3))
+                XCTAssertEqual(s.lastArrival, -1)
                 var mine = 0
-                while let t = s.next() { union.append((t, i)); mine += 1 }
+                while let t = s.next() {
+                    union.append((t, i)); mine += 1
+                    numbers.append(s.lastArrival)
+                    XCTAssertEqual(t, all[s.lastArrival], "arrival \(s.lastArrival) at the whole schedule's time")
+                }
                 counts.append(mine)
                 XCTAssertEqual(s.drawn, all.count)
             }
+            XCTAssertEqual(numbers.sorted(), Array(0..<all.count), "every arrival number once, the whole schedule's")
             XCTAssertEqual(union.map(\.0).sorted(), all.sorted(), "\(arrival): the union is the whole schedule")
             XCTAssertEqual(counts, (0..<3).map { seg($0, 3).share(of: all.count) })
         }

@@ -31,7 +31,7 @@ final class ArrivalExecutor: Executor {
         self.clock = clock
         self.segment = segment
         self.maxQueue = segment.share(of: maxQueue)
-        pacer = SegmentArrivals(pacer: ArrivalPacer(load: load, arrival: arrival, seed: seed), segment: segment)
+        pacer = SegmentArrivals(times: ArrivalPacer(load: load, arrival: arrival, seed: seed), segment: segment)
         switch load {
         case .constantArrivalRate(_, _, _, _, let maxVUs), .rampingArrivalRate(_, _, _, _, let maxVUs):
             freeSlots = Array((0..<segment.share(of: maxVUs)).reversed())
@@ -76,7 +76,7 @@ final class ArrivalExecutor: Executor {
     }
 
     private func send(slot: Int, intended: UInt64) {
-        sender.send(vu: segment.global(slot), intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
+        sender.send(vu: segment.global(slot), intendedMicros: intended, stage: pacer.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1

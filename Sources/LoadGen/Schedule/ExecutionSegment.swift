@@ -88,28 +88,32 @@ public struct SegmentError: Error, CustomStringConvertible, Sendable, Equatable 
     public var description: String { message }
 }
 
-/// The arrivals of one segment: the whole schedule is drawn (same seed in every segment) and only the arrivals
-/// this segment owns are kept, so the segments' arrivals are a partition of the single run's, gaps and ramps included.
+/// The arrivals of one segment: the whole schedule is drawn (same seed, or the same trace, in every segment) and
+/// only the arrivals this segment owns are kept, so the segments' arrivals are a partition of the single run's,
+/// gaps and ramps included.
 struct SegmentArrivals: Sendable {
-    private(set) var pacer: ArrivalPacer
+    private(set) var times: ArrivalPacer
     let segment: ExecutionSegment
     /// Arrivals of the whole schedule drawn so far.
     private(set) var drawn = 0
+    /// The whole schedule's number of the arrival `next()` returned last (a trace's line); -1 before the first.
+    private(set) var lastArrival = -1
 
-    init(pacer: ArrivalPacer, segment: ExecutionSegment) {
-        self.pacer = pacer
+    init(times: ArrivalPacer, segment: ExecutionSegment) {
+        self.times = times
         self.segment = segment
     }
 
-    var rate: StageSchedule { pacer.rate }
-
     /// Microseconds from the window's start to this segment's next arrival; nil once the schedule has ended.
     mutating func next() -> UInt64? {
-        while let t = pacer.next() {
+        while let t = times.next() {
             let k = drawn
             drawn += 1
-            if segment.owns(k) { return t }
+            if segment.owns(k) { lastArrival = k; return t }
         }
         return nil
     }
+
+    /// The scenario stage an arrival at `elapsed` microseconds belongs to.
+    func stage(atElapsed elapsed: UInt64) -> Int { times.rate.stage(atElapsed: elapsed) }
 }
