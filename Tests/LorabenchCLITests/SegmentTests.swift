@@ -269,6 +269,42 @@ final class SegmentTests: XCTestCase {
         XCTAssertEqual(try ResultFiles.summary(at: out).run.executor, "constant-vus")
     }
 
+    /// --start-at in the past: the window opens at once and summary.json says how late; a stop while waiting for a
+    /// future --start-at ends the run before its window, writing nothing.
+    func testLateStartIsRecordedAndAStopWhileWaitingWritesNothing() async throws {
+        let h = try await SimHarness.start(#"{"profile":"fast"}"#)
+        defer { Task { await h.stop() } }
+        let path = try scenarioFile(h.sim.baseURL, rate: 4)
+        let f = ISO8601DateFormatter()
+        let past = f.string(from: Date().addingTimeInterval(-30))
+        let out = SimHarness.tempDir()
+        let r = await lorabench(["run", path, "--segment", "0/2", "--start-at", past, "--out", out])
+        XCTAssertEqual(r.code, LorabenchExit.ok, r.err)
+        let s = try ResultFiles.summary(at: out)
+        XCTAssertEqual(s.run.startLateSeconds!, 30, accuracy: 5, "opened about 30 s after --start-at")
+        XCTAssertEqual(s.run.startAt, f.string(from: f.date(from: past)!).replacingOccurrences(of: "Z", with: ".000Z"))
+        XCTAssertEqual(s.run.runId, SegmentOptions.derivedRunId(scenarioName: "seg", startAt: f.date(from: past)!))
+        XCTAssertTrue(r.err.contains("after --start-at (health wait and warm-up took longer); summary.json run.start_late_seconds says so"), r.err)
+
+        let signals = ManualSignals()
+        let waiting = SimHarness.tempDir()
+        let future = f.string(from: Date().addingTimeInterval(600))
+        async let stopped = lorabench(["run", path, "--start-at", future, "--out", waiting], signals: signals)
+        // Health and warm-up against the fast simulator take well under a second: the run is then in its wait.
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        var sent = false
+        for _ in 0..<200 where !sent {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            sent = signals.interrupt()
+        }
+        XCTAssertTrue(sent, "the run armed its trap")
+        let w = await stopped
+        XCTAssertEqual(w.code, LorabenchExit.aborted, w.err)
+        XCTAssertTrue(w.err.contains("(--start-at) to open the window\n"), w.err)
+        XCTAssertTrue(w.err.contains("interrupted before the measured window started; no results written"), w.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: waiting + "/summary.json"))
+    }
+
     func testDerivedRunIdIsTheSameForEveryTimeZoneSpelling() throws {
         let a = SegmentOptions.parseInstant("2026-12-01T02:00:00Z")!, b = SegmentOptions.parseInstant("2026-12-01T03:00:00.000+01:00")!
         XCTAssertEqual(SegmentOptions.derivedRunId(scenarioName: "n", startAt: a), SegmentOptions.derivedRunId(scenarioName: "n", startAt: b))
