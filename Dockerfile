@@ -2,8 +2,10 @@
 # non-root user. `docker build -t lorabench:0.1.0 .` from the repository root; deploy/kubernetes runs it.
 
 # Build: the release binary, with the Swift runtime and Foundation linked in statically so the runtime image
-# needs only libcurl. Package.resolved is not kept in git: dependencies resolve at build time.
-FROM swift:6.0-bookworm AS build
+# needs only libcurl. Swift 6.3 is the toolchain the project is built and tested with (Package.swift asks for 6.0
+# at least); bookworm on both stages, so the binary runs against the libcurl it was built with. Package.resolved is
+# not kept in git: dependencies resolve at build time.
+FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*

@@ -230,9 +230,13 @@ final class DeployManifestTests: XCTestCase {
         let froms = docker.split(separator: "\n").filter { $0.hasPrefix("FROM ") }.map(String.init)
         XCTAssertEqual(froms.count, 2, "multi-stage: build, then run")
         let tools = try String(contentsOfFile: Self.repo + "/Package.swift", encoding: .utf8).split(separator: "\n")[0]
-        let version = tools.replacingOccurrences(of: "// swift-tools-version: ", with: "")
-        XCTAssertTrue(froms[0].hasPrefix("FROM swift:\(version)-"), "the official image of the package's tools version: \(froms[0])")
-        XCTAssertTrue(froms[1].range(of: #"^FROM debian:[a-z]+-slim$"#, options: .regularExpression) != nil, froms[1])
+        let needed = tools.replacingOccurrences(of: "// swift-tools-version: ", with: "").split(separator: ".").compactMap { Int($0) }
+        // FROM swift:X.Y-<debian> AS build, then FROM debian:<same debian>-slim.
+        let build = froms[0].split(separator: " ")[1].split(separator: ":")[1].split(separator: "-")
+        let image = build[0].split(separator: ".").compactMap { Int($0) }
+        XCTAssertTrue(froms[0].hasPrefix("FROM swift:") && froms[0].hasSuffix(" AS build"), froms[0])
+        XCTAssertTrue(image.lexicographicallyPrecedes(needed) == false, "the image's Swift \(image) is at least the tools version \(needed)")
+        XCTAssertEqual(froms[1], "FROM debian:\(build[1])-slim", "the runtime is the build image's Debian release, so libcurl matches")
         XCTAssertTrue(docker.contains("libcurl4-openssl-dev") && docker.contains(" libcurl4 "))
         XCTAssertTrue(docker.contains("--static-swift-stdlib"))
         XCTAssertTrue(docker.contains("COPY scenarios /opt/lorabench/scenarios"))
