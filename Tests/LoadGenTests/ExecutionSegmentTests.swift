@@ -51,7 +51,7 @@ final class ExecutionSegmentTests: XCTestCase {
         }
         XCTAssertEqual(message("3/3"), "segment index 3 is out of range for 3 segments (0 to 2; indexes start at 0, as JOB_COMPLETION_INDEX does)")
         XCTAssertEqual(message("-1/3"), "segment index -1 is out of range for 3 segments (0 to 2; indexes start at 0, as JOB_COMPLETION_INDEX does)")
-        XCTAssertEqual(message("0/0"), "segment count 0 is out of range (1 to 10000)")
+        XCTAssertEqual(message("0/0"), "segment count 0 is out of range (1 to 1000)")
         XCTAssertEqual(message("1"), "segment \"1\" is not of the form i/n (e.g. 0/3 for the first of three)")
         XCTAssertEqual(message("a/3"), "segment \"a/3\" is not of the form i/n (e.g. 0/3 for the first of three)")
         XCTAssertEqual(message("1/2/3"), "segment \"1/2/3\" is not of the form i/n (e.g. 0/3 for the first of three)")

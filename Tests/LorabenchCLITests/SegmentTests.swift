@@ -175,6 +175,21 @@ final class SegmentTests: XCTestCase {
             XCTAssertEqual(r.err, "lorabench: merge: \(bad)/requests.csv:3: \(message)\n")
         }
 
+        // A segment from another time: its window two hours after the others'.
+        let shifted = SimHarness.tempDir()
+        try FileManager.default.copyItem(atPath: dirs[2], toPath: shifted)
+        var doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: shifted + "/summary.json"))) as! [String: Any]
+        var run = doc["run"] as! [String: Any]
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for key in ["started_at", "ended_at"] { run[key] = iso.string(from: iso.date(from: run[key] as! String)!.addingTimeInterval(7200)) }
+        doc["run"] = run
+        try JSONSerialization.data(withJSONObject: doc).write(to: URL(fileURLWithPath: shifted + "/summary.json"))
+        r = await merge([dirs[0], dirs[1], shifted])
+        XCTAssertEqual(r.code, LorabenchExit.invalidConfig)
+        XCTAssertTrue(r.err.hasPrefix("lorabench: merge: \(shifted) ended "), r.err)
+        XCTAssertTrue(r.err.hasSuffix(" s after \(dirs[0]) started, more than the longest window (1 s) and an hour: these segments did not run together\n"), r.err)
+
         // A summary.json file of a segment is not enough: its rows are needed.
         r = await merge([dirs[0] + "/summary.json", dirs[1], dirs[2]])
         XCTAssertEqual(r.err, "lorabench: merge: \(dirs[0])/summary.json: give the segment's folder (its requests.csv and timeseries.csv are merged too)\n")

@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 
 /// One of `count` disjoint shares of a run's load (k6's execution segments), so N processes together send exactly
 /// what one would. Pure arithmetic, no clock: the executors ask it which VUs, arrivals and sequence numbers are theirs.
@@ -12,8 +13,8 @@ public struct ExecutionSegment: Sendable, Equatable, Hashable, CustomStringConve
     public let index: Int
     public let count: Int
 
-    /// Most segments one run may be split into (each one is a process or a shard).
-    public static let maxCount = 10_000
+    /// Most segments one run may be split into (each one is a process or a shard): as many as one merge takes.
+    public static let maxCount = RunMerge.maxRuns
 
     /// The whole load in one process.
     public static let whole = ExecutionSegment(checkedIndex: 0, count: 1)

@@ -14,6 +14,11 @@ public enum SegmentMerge {
         public var count: Int
     }
 
+    /// Most the segments' windows may spread beyond the longest one (late starts, slow stops), seconds.
+    static let maxSpread = 3600.0
+    /// Longest merged window accepted (31 days), seconds: a row a second is written for it.
+    static let maxSpan = 31 * 86400.0
+
     /// Columns of requests.csv the merge reads (it keeps every column as written).
     static let needed = ["sequence", "adapter", "cold", "intended_ms", "sent_ms", "ttft_ms", "e2e_ms", "output_tokens", "error_class"]
 
@@ -136,6 +141,15 @@ public enum SegmentMerge {
         let ends = try parts.map { try instant($0, $0.summary.run.endedAt, "ended_at") }
         let windowStart = starts.min()!
         let windowEnd = ends.max()!
+        // Segments of one run share a window (--start-at): a late one is fine, one from another day is not, and the
+        // merged timeseries.csv must stay as long as a run.
+        let first = starts.firstIndex(of: windowStart)!, last = ends.firstIndex(of: windowEnd)!
+        let longest = parts.map(\.summary.run.windowSeconds).max()!
+        let span = Double(windowEnd - windowStart) / 1e6
+        guard span >= 0, span <= min(longest + Self.maxSpread, Self.maxSpan) else {
+            throw SummaryReadError(message: "\(parts[last].path) ended \(Int(span)) s after \(parts[first].path) started, more than the longest "
+                                   + "window (\(Int(longest)) s) and an hour: these segments did not run together")
+        }
 
         // First pass over every segment's requests.csv: checked against its summary and the split, kept compactly.
         var header: [String]?
@@ -164,6 +178,9 @@ public enum SegmentMerge {
                     return v
                 }
                 let sent = try ms("sent_ms"), e2e = try ms("e2e_ms")
+                guard starts[k] + sent + e2e <= windowEnd + Int64(maxSpread * 1e6), e2e >= 0 else {
+                    throw fail("sent_ms + e2e_ms ends more than an hour after the last segment's window; not a request of this run")
+                }
                 let succeeded = f[col["error_class"]!].isEmpty
                 var ttft: Int64 = -1
                 if succeeded && !f[col["ttft_ms"]!].isEmpty {
@@ -221,9 +238,9 @@ public enum SegmentMerge {
         }
 
         // summary.json's run block: one run of the whole load over the wall-clock span the segments covered.
-        let first = parts[0].summary.run
+        let run0 = parts[0].summary.run
         var info = RunSummary.Run(
-            scenarioName: first.scenarioName, executor: first.executor, target: first.target, api: first.api, lorabenchVersion: version,
+            scenarioName: run0.scenarioName, executor: run0.executor, target: run0.target, api: run0.api, lorabenchVersion: version,
             host: "merged from \(parts.count) segments: " + Array(Set(parts.map(\.summary.run.host))).sorted().joined(separator: " | "),
             startedAt: iso.string(from: Date(timeIntervalSince1970: Double(windowStart) / 1e6)),
             endedAt: iso.string(from: Date(timeIntervalSince1970: Double(windowEnd) / 1e6)),
@@ -232,9 +249,9 @@ public enum SegmentMerge {
             requestedRate: parts.allSatisfy { $0.summary.run.requestedRate != nil }
                 ? RunSummary.round3(parts.compactMap(\.summary.run.requestedRate).reduce(0, +)) : nil,
             scheduledSeconds: parts.compactMap(\.summary.run.scheduledSeconds).max())
-        info.runId = first.runId
+        info.runId = run0.runId
         info.segments = parts.map { "\($0.index)/\($0.count)" }
-        info.startAt = first.startAt
+        info.startAt = run0.startAt
         info.startLateSeconds = parts.compactMap(\.summary.run.startLateSeconds).max()
         var summary = RunSummary(run: info, scenario: parts[0].summary.scenario, slo: parts[0].summary.slo, aggregate: aggregate)
         summary.thresholds = try parts[0].summary.thresholds.map { r in
