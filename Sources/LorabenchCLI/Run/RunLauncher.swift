@@ -24,6 +24,8 @@ struct RunLauncher {
     var pushGateway: String?
     /// Where stop requests come from when the caller arms one trap for many runs (a sweep); nil arms one per run.
     var relay: StopRelay?
+    /// The share of a multi-process run this one sends (`run --segment`), its start instant and run id.
+    var segments = SegmentOptions.Plan()
 
     func perform(_ s: Scenario, bearerToken: String?) async -> (code: ExitCode, outcome: RunOutcome?) {
         let target: EmbeddedTarget
@@ -39,6 +41,9 @@ struct RunLauncher {
         options.version = LorabenchCommand.version
         options.tags = tags
         options.jsonLines = jsonLines
+        options.segment = segments.segment
+        options.startAt = segments.startAt
+        options.runId = segments.runId
         if !quiet { options.log = { [console] in console.info($0) } }
         let runner = Runner(scenario: s, baseURL: target.baseURL, options: options)
         let relay = self.relay ?? StopRelay()
@@ -51,7 +56,7 @@ struct RunLauncher {
         onStart?(runner)
         if !quiet {
             let what = target.simulator != nil ? "embedded simulator at \(target.baseURL)" : TargetURL.redacted(target.baseURL)
-            console.info("lorabench \(LorabenchCommand.version): \(s.name), \(s.load.executorName) for \(DurationText.format(s.load.duration)) against \(what)")
+            console.info("lorabench \(LorabenchCommand.version): \(s.name)\(segments.segment.isWhole ? "" : ", segment \(segments.segment)"), \(s.load.executorName) for \(DurationText.format(s.load.duration)) against \(what)")
         }
         let outcome: RunOutcome
         do {
