@@ -181,7 +181,7 @@ final class CommandOutputTests: XCTestCase {
         XCTAssertEqual(version.out, "0.1.0\n")
         let help = await lorabench(["run", "--help"])
         XCTAssertEqual(help.code, LorabenchExit.ok)
-        XCTAssertTrue(help.out.contains("USAGE: lorabench run <scenario>"), help.out)
+        XCTAssertTrue(help.out.contains("USAGE: lorabench run ") && help.out.contains("<scenario>"), help.out)
         let helpRun = await lorabench(["help", "run"])
         XCTAssertEqual(helpRun.out, help.out)
         let bare = await lorabench([])
