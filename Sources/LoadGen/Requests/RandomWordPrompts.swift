@@ -15,14 +15,22 @@ public struct RandomWordPrompts: PromptSource {
         self.init(words: scenario.wordList, lengths: scenario.inputWords)
     }
 
-    public func inputWords(sequence: Int, using rng: inout SplitMix64) -> Int {
-        Int.random(in: lengths, using: &rng)
+    /// Length, then the scenario's max_new_tokens and adapter, then the words: the order old seeds depend on.
+    public func prompt(for slot: RequestSlot, draws: inout RequestDraws) -> Prompt {
+        let n = Int.random(in: lengths, using: &draws.rng)
+        let maxNew = draws.maxNewTokens()
+        let adapter = draws.adapter()
+        var p = Prompt.text(Self.text(words: words, count: n, using: &draws.rng), words: n)
+        p.maxNewTokens = maxNew
+        p.adapter = adapter
+        return p
     }
 
-    public func text(sequence: Int, inputWords: Int, using rng: inout SplitMix64) -> String {
+    /// `count` words of `words` joined by spaces, drawn from `rng`.
+    public static func text(words: [String], count: Int, using rng: inout SplitMix64) -> String {
         var prompt = ""
-        prompt.reserveCapacity(inputWords * 7)
-        for i in 0..<inputWords {
+        prompt.reserveCapacity(count * 7)
+        for i in 0..<count {
             if i > 0 { prompt += " " }
             prompt += words[Int(rng.next() % UInt64(words.count))]
         }
