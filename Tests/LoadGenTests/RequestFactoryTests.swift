@@ -97,7 +97,7 @@ final class RequestFactoryTests: XCTestCase {
 
     func testRandomWordPromptsUseTheirOwnWordList() {
         let p = RandomWordPrompts(words: ["x"], lengths: 3...3)
-        var draws = RequestDraws(seed: 1, sequence: 0, maxNew: 5...5, adapters: AdapterPicker(Scenario.Adapters(ids: [], distribution: .uniform, baseShare: 0)))
+        var draws = RequestDraws(seed: 1, sequence: 0, maxNew: .fixed(5), adapters: AdapterPicker(Scenario.Adapters(ids: [], distribution: .uniform, baseShare: 0)))
         let prompt = p.prompt(for: RequestSlot(sequence: 0), draws: &draws)
         XCTAssertEqual(prompt.inputWords, 3)
         XCTAssertEqual(prompt.content, .text("x x x"))

@@ -12,8 +12,8 @@ final class WorkloadSeamTests: XCTestCase {
     }
 
     func testWorkloadKeyDecodesWithLocatedErrors() throws {
-        guard case .random = try loadGenScenario(["workload": .object(["source": .string("random")])]).workload else { return XCTFail() }
-        guard case .random = try loadGenScenario([:]).workload else { return XCTFail() }
+        guard case .random = try loadGenScenario(["workload": .object(["source": .string("random")])]).workload.source else { return XCTFail() }
+        guard case .random = try loadGenScenario([:]).workload.source else { return XCTFail() }
         XCTAssertEqual(workloadIssues(.string("random")), [#"workload: expected an object like {"source": "random"}, got a string "random""#])
         XCTAssertTrue(workloadIssues(.object([:])).first!.hasPrefix(#"workload.source: required: one of "random""#), "\(workloadIssues(.object([:])))")
         XCTAssertTrue(workloadIssues(.object(["source": .string("randon")])).first!.contains(#"got "randon" (did you mean "random"?)"#), "\(workloadIssues(.object(["source": .string("randon")])))")

@@ -33,18 +33,18 @@ public struct RequestDraws {
     /// Request `sequence`'s seeded stream (`SplitMix64(seed:, stream: 1, index: sequence)`).
     public var rng: SplitMix64
     let sequence: Int
-    let maxNew: ClosedRange<Int>
+    let maxNew: LengthDistribution
     let adapters: AdapterPicker
 
-    init(seed: UInt64, sequence: Int, maxNew: ClosedRange<Int>, adapters: AdapterPicker) {
+    init(seed: UInt64, sequence: Int, maxNew: LengthDistribution, adapters: AdapterPicker) {
         rng = SplitMix64(seed: seed, stream: 1, index: UInt64(sequence))
         self.sequence = sequence
         self.maxNew = maxNew
         self.adapters = adapters
     }
 
-    /// The scenario's `max_new_tokens`.
-    public mutating func maxNewTokens() -> Int { Int.random(in: maxNew, using: &rng) }
+    /// The scenario's `workload.output` or `max_new_tokens`.
+    public mutating func maxNewTokens() -> Int { maxNew.sample(using: &rng) }
 
     /// An adapter from the scenario's mix ("" for the base model).
     public mutating func adapter() -> String { adapters.pick(sequence: sequence, rng: &rng) }

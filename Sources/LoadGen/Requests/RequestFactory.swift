@@ -50,7 +50,7 @@ public struct RequestFactory: Sendable {
 
     /// The request for `slot`: the source's prompt, the scenario's draws for what it left open.
     public func make(slot: RequestSlot) -> PreparedRequest {
-        var draws = RequestDraws(seed: scenario.seed, sequence: slot.sequence, maxNew: scenario.maxNewTokens, adapters: adapters)
+        var draws = RequestDraws(seed: scenario.seed, sequence: slot.sequence, maxNew: scenario.answerLengths, adapters: adapters)
         var p = prompts.prompt(for: slot, draws: &draws)
         let maxNew = p.maxNewTokens ?? draws.maxNewTokens()
         let adapter = p.adapter ?? draws.adapter()

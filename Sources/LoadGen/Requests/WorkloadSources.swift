@@ -2,7 +2,7 @@
 public enum WorkloadSources {
     /// The source for `scenario`'s workload; throws when something it needs at run time (a trace file) cannot be opened.
     public static func make(_ scenario: Scenario) throws -> any PromptSource {
-        switch scenario.workload {
+        switch scenario.workload.source {
         case .random: return RandomWordPrompts(scenario: scenario)
         }
     }

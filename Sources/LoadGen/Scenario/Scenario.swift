@@ -150,5 +150,5 @@ public struct Scenario: Sendable {
     /// Where the server's Prometheus metrics are scraped during the window (`server_metrics`).
     public var serverMetrics = ServerMetrics()
     /// Where prompts come from (`workload`); random words when absent.
-    public var workload: Workload = .random
+    public var workload = Workload()
 }
