@@ -4,6 +4,7 @@ public enum WorkloadSources {
     public static func make(_ scenario: Scenario) throws -> any PromptSource {
         switch scenario.workload.source {
         case .random: return RandomWordPrompts(scenario: scenario)
+        case .dataset(let d): return DatasetPrompts(rows: d.rows, sampling: d.sampling, seed: scenario.seed)
         }
     }
 }

@@ -7,6 +7,8 @@ extension Scenario {
         public enum Source: Sendable {
             /// Words from the word list.
             case random
+            /// Rows of a local file (`dataset`).
+            case dataset(Dataset)
         }
 
         public var source: Source = .random
@@ -26,7 +28,7 @@ extension Scenario {
 /// `workload` without `source` (for instance a `task`/`tasks` form) is decided in `parse` before the `source` dispatch.
 enum WorkloadSetting {
     /// Every `source` the decoder knows, in the order error messages list them.
-    static let sources = ["random"]
+    static let sources = ["random", "dataset"]
     /// Keys every source takes.
     static let common = ["source", "input", "output"]
 
@@ -48,6 +50,9 @@ enum WorkloadSetting {
         case "random":
             _ = r.object(value, "workload", allowed: common)
             w.source = .random
+        case "dataset":
+            _ = r.object(value, "workload", allowed: common + DatasetSetting.keys)
+            if let d = DatasetSetting.parse(o, &r) { w.source = .dataset(d) }
         default:
             var message = "expected one of \(list(sources)), got \"\(source)\""
             if let guess = Suggestion.closest(to: source, in: sources) { message += " (did you mean \"\(guess)\"?)" }
