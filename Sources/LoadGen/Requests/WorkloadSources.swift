@@ -5,6 +5,7 @@ public enum WorkloadSources {
         switch scenario.workload.source {
         case .random: return RandomWordPrompts(scenario: scenario)
         case .dataset(let d): return DatasetPrompts(rows: d.rows, sampling: d.sampling, seed: scenario.seed)
+        case .trace(let t): return TracePrompts(replay: try TraceReplay(t), scenario: scenario)
         }
     }
 }

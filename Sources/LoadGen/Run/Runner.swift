@@ -193,8 +193,12 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                     ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime,
                                     failureBackoff: scenario.failureBackoff, startSpread: scenario.vuStartSpread)
                 case .constantArrivalRate, .rampingArrivalRate:
+                    // A trace's own times replace the pacer; the source holds the file both read.
+                    let times = (factory.prompts as? TracePrompts).map {
+                        TraceArrivals(replay: $0.replay, limitMicros: UInt64(scenario.load.duration.microseconds))
+                    }
                     ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
-                                         maxQueue: scenario.maxQueue, seed: scenario.seed)
+                                         maxQueue: scenario.maxQueue, seed: scenario.seed, times: times)
                 }
                 executor = ex
                 // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
@@ -213,6 +217,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         let end = clock.nowMicros()
         ticker.cancel()
+        if let trace = factory.prompts as? TracePrompts, let why = trace.replay.failure { options.log("trace replay stopped early: \(why)") }
         let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
             let r = Self.meanRate(scenario.load)

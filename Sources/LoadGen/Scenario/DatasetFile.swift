@@ -150,14 +150,14 @@ enum DatasetFile {
         if let k = columns.maxTokens, let v = obj[k] {
             let n: Int?
             if let s = v as? String { n = Int(s.trimmingCharacters(in: .whitespaces)) }
-            else if let num = v as? NSNumber, !(v is Bool), num.doubleValue.rounded() == num.doubleValue, abs(num.doubleValue) < 1e9 { n = num.intValue }
+            else if let num = v as? NSNumber, !TraceFormat.isBool(v), num.doubleValue.rounded() == num.doubleValue, abs(num.doubleValue) < 1e9 { n = num.intValue }
             else { n = nil }
             guard let n, (1...1_000_000).contains(n) else { p.add(line, "\"\(k)\" must be an integer from 1 to 1000000"); return nil }
             maxNew = n
         }
         var answer: String?
         if let k = columns.answer, let v = obj[k] {
-            if let s = v as? String { answer = s } else if let n = v as? NSNumber, !(v is Bool) { answer = n.stringValue }
+            if let s = v as? String { answer = s } else if let n = v as? NSNumber, !TraceFormat.isBool(v) { answer = n.stringValue }
             else { p.add(line, "\"\(k)\" must be a string or a number"); return nil }
         }
         let w: Int

@@ -9,6 +9,8 @@ extension Scenario {
             case random
             /// Rows of a local file (`dataset`).
             case dataset(Dataset)
+            /// A timestamped replay (`trace`): arrivals at the trace's offsets.
+            case trace(Trace)
         }
 
         public var source: Source = .random
@@ -28,11 +30,11 @@ extension Scenario {
 /// `workload` without `source` (for instance a `task`/`tasks` form) is decided in `parse` before the `source` dispatch.
 enum WorkloadSetting {
     /// Every `source` the decoder knows, in the order error messages list them.
-    static let sources = ["random", "dataset"]
+    static let sources = ["random", "dataset", "trace"]
     /// Keys every source takes.
     static let common = ["source", "input", "output"]
 
-    static func parse(_ value: JSONValue?, _ r: inout ScenarioReader) -> Scenario.Workload {
+    static func parse(_ value: JSONValue?, adapterIds: [String], _ r: inout ScenarioReader) -> Scenario.Workload {
         guard let value, value != .null else { return Scenario.Workload() }
         guard case .object(let o) = value else {
             r.fail("workload", "expected an object like {\"source\": \"random\"}, got \(value.typeName) \(value.brief)")
@@ -53,6 +55,9 @@ enum WorkloadSetting {
         case "dataset":
             _ = r.object(value, "workload", allowed: common + DatasetSetting.keys)
             if let d = DatasetSetting.parse(o, &r) { w.source = .dataset(d) }
+        case "trace":
+            _ = r.object(value, "workload", allowed: common + TraceSetting.keys)
+            if let t = TraceSetting.parse(o, adapterIds: adapterIds, &r) { w.source = .trace(t) }
         default:
             var message = "expected one of \(list(sources)), got \"\(source)\""
             if let guess = Suggestion.closest(to: source, in: sources) { message += " (did you mean \"\(guess)\"?)" }
