@@ -48,4 +48,11 @@ public struct RequestDraws {
 
     /// An adapter from the scenario's mix ("" for the base model).
     public mutating func adapter() -> String { adapters.pick(sequence: sequence, rng: &rng) }
+
+    /// An adapter from the scenario's mix for something other than this request (a session, a prefix group):
+    /// drawn from `other` with `ordinal` standing in for the sequence (round-robin).
+    public func adapter(ordinal: Int, using other: inout SplitMix64) -> String { adapters.pick(sequence: ordinal, rng: &other) }
+
+    /// The scenario's adapter ids (empty: every request goes to the base model).
+    public var adapterIds: [String] { adapters.adapters.ids }
 }

@@ -6,6 +6,9 @@ public enum WorkloadSources {
         case .random: return RandomWordPrompts(scenario: scenario)
         case .dataset(let d): return DatasetPrompts(rows: d.rows, sampling: d.sampling, seed: scenario.seed)
         case .trace(let t): return TracePrompts(replay: try TraceReplay(t), scenario: scenario)
+        case .sharedPrefix(let groups, let words, let scope):
+            return SharedPrefixPrompts(groups: groups, prefixWords: words, scope: scope, scenario: scenario)
+        case .sessions(let turns, let adapters): return SessionPrompts(turns: turns, adapterScope: adapters, scenario: scenario)
         }
     }
 }

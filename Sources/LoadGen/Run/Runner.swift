@@ -145,6 +145,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         do { factory = try RequestFactory(scenario: scenario, baseURL: baseURL) } catch { throw RunError.output("\(error)") }
         let runId = options.runId ?? Self.newRunId()
         let recorderBox = RecorderBox()
+        let breakdown = WorkloadBreakdown.forScenario(scenario)
         queue.sync {
             let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
@@ -153,6 +154,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 statsQueue.async { [self] in
                     guard let rec = recorderBox.recorder else { return }
                     rec.add(record)
+                    breakdown?.add(record)
                     checkWrites(rec)
                 }
             }
@@ -254,6 +256,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             }
         }
         statsQueue.sync { for c in collectors { c.finish(resultsDirectory: dir) } }
+        if let breakdown {
+            let lines = statsQueue.sync { () -> [String] in
+                do { try breakdown.write(to: dir) } catch { return ["workload.csv could not be written: \(error)"] }
+                return breakdown.lines
+            }
+            for l in lines { options.log(l) }
+        }
         return RunOutcome(summary: summary, directory: dir)
     }
 

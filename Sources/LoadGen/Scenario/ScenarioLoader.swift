@@ -149,6 +149,9 @@ public enum ScenarioLoader {
         if isTrace {
             if case .trace(let t) = workload.source { load = TraceSetting.load(top, t, &r) } else { load = TraceSetting.load(top, nil, &r) }
         }
+        if case .sessions = workload.source, let l = load, l.executorName.hasSuffix("arrival-rate") {
+            r.fail("workload.source", "\"sessions\" runs under virtual users (constant-vus or ramping-vus): each VU holds one conversation at a time")
+        }
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(

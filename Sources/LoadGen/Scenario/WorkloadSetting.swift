@@ -11,6 +11,10 @@ extension Scenario {
             case dataset(Dataset)
             /// A timestamped replay (`trace`): arrivals at the trace's offsets.
             case trace(Trace)
+            /// `groups` prefixes of `prefix_words` words, each request one of them plus a unique suffix.
+            case sharedPrefix(groups: Int, prefixWords: Int, scope: SharedPrefixPrompts.Scope)
+            /// Multi-turn conversations of `turns` turns, one per virtual user at a time.
+            case sessions(turns: Int, adapters: SessionPrompts.AdapterScope)
         }
 
         public var source: Source = .random
@@ -30,7 +34,7 @@ extension Scenario {
 /// `workload` without `source` (for instance a `task`/`tasks` form) is decided in `parse` before the `source` dispatch.
 enum WorkloadSetting {
     /// Every `source` the decoder knows, in the order error messages list them.
-    static let sources = ["random", "dataset", "trace"]
+    static let sources = ["random", "dataset", "trace", "shared_prefix", "sessions"]
     /// Keys every source takes.
     static let common = ["source", "input", "output"]
 
@@ -58,6 +62,30 @@ enum WorkloadSetting {
         case "trace":
             _ = r.object(value, "workload", allowed: common + TraceSetting.keys)
             if let t = TraceSetting.parse(o, adapterIds: adapterIds, &r) { w.source = .trace(t) }
+        case "shared_prefix":
+            _ = r.object(value, "workload", allowed: common + ["groups", "prefix_words", "scope"])
+            let groups = r.int(o, "groups", "workload", range: 1...100_000) ?? 1
+            let words = r.int(o, "prefix_words", "workload", range: 1...100_000)
+            if o["prefix_words"] == nil { r.fail("workload.prefix_words", "required: how many words each group's prefix has") }
+            var scope = SharedPrefixPrompts.Scope.shared
+            if let v = r.string(o, "scope", "workload") {
+                if let parsed = SharedPrefixPrompts.Scope(rawValue: v) { scope = parsed } else {
+                    r.fail("workload.scope", "expected one of \(list(SharedPrefixPrompts.Scope.allCases.map(\.rawValue))), got \"\(v)\"")
+                }
+            }
+            if scope == .perAdapter && adapterIds.isEmpty { r.fail("workload.scope", "\"per_adapter\" gives each group one of the scenario's adapters, but \"adapters\" lists none") }
+            if let words { w.source = .sharedPrefix(groups: groups, prefixWords: words, scope: scope) }
+        case "sessions":
+            _ = r.object(value, "workload", allowed: common + ["turns", "adapter"])
+            let turns = r.int(o, "turns", "workload", range: 1...10_000)
+            if o["turns"] == nil { r.fail("workload.turns", "required: how many turns each conversation has") }
+            var scope = SessionPrompts.AdapterScope.perSession
+            if let v = r.string(o, "adapter", "workload") {
+                if let parsed = SessionPrompts.AdapterScope(rawValue: v) { scope = parsed } else {
+                    r.fail("workload.adapter", "expected one of \(list(SessionPrompts.AdapterScope.allCases.map(\.rawValue))), got \"\(v)\"")
+                }
+            }
+            if let turns { w.source = .sessions(turns: turns, adapters: scope) }
         default:
             var message = "expected one of \(list(sources)), got \"\(source)\""
             if let guess = Suggestion.closest(to: source, in: sources) { message += " (did you mean \"\(guess)\"?)" }
