@@ -47,7 +47,7 @@ final class WorkloadSeamTests: XCTestCase {
         XCTAssertEqual(cols["session"], "s2")
         XCTAssertEqual(cols["turn"], "2")
         XCTAssertEqual(cols["prefix_group"], "")
-        XCTAssertEqual(RequestsCSV.header.suffix(5), ["trace_line", "trace_offset_ms", "session", "turn", "prefix_group"])
+        XCTAssertEqual(RequestsCSV.header.suffix(6), ["trace_line", "trace_offset_ms", "session", "turn", "prefix_group", "prefix_first"])
     }
 
     /// What a source leaves nil the factory draws from the scenario, after the source's own draws.

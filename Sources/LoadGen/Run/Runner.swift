@@ -207,6 +207,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 wakes!.schedule(at: start + UInt64(scenario.load.duration.microseconds)) { [self] in
                     scheduleCutOff(after: scenario.gracefulStop)
                 }
+                driver!.windowStartMicros = start
                 ex.start(at: start) { done.resume() }
                 // A signal that arrived while the window was being set up.
                 if lock.withLock({ abortRequested }) {

@@ -145,7 +145,7 @@ public enum ScenarioLoader {
         let thresholds = parseThresholds(top["thresholds"], &r)
         if let s = top["sweep"], s != .null, s.objectValue == nil { r.fail("sweep", "expected an object, got \(s.typeName)") }
         let serverMetrics = parseServerMetrics(top["server_metrics"], &r)
-        let workload = WorkloadSetting.parse(top["workload"], adapterIds: adapters.ids, &r)
+        let workload = WorkloadSetting.parse(top["workload"], adapters: adapters, &r)
         if isTrace {
             if case .trace(let t) = workload.source { load = TraceSetting.load(top, t, &r) } else { load = TraceSetting.load(top, nil, &r) }
         }

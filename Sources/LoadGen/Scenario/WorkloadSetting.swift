@@ -22,6 +22,14 @@ extension Scenario {
         public var input: LengthDistribution?
         /// `output`: max_new_tokens for requests whose source leaves it open; nil is `max_new_tokens`.
         public var output: LengthDistribution?
+        /// `adapter_drift`: the adapter mix's ranking rotates over the run.
+        public var adapterDrift: AdapterDrift?
+
+        /// `{"every": "10s", "step": 1}`: every `every` into the window, rank r goes to the adapter `step` places further on.
+        public struct AdapterDrift: Sendable, Equatable {
+            public var every: Duration
+            public var step: Int
+        }
 
         public init(source: Source = .random, input: LengthDistribution? = nil, output: LengthDistribution? = nil) {
             self.source = source; self.input = input; self.output = output
@@ -36,9 +44,10 @@ enum WorkloadSetting {
     /// Every `source` the decoder knows, in the order error messages list them.
     static let sources = ["random", "dataset", "trace", "shared_prefix", "sessions"]
     /// Keys every source takes.
-    static let common = ["source", "input", "output"]
+    static let common = ["source", "input", "output", "adapter_drift"]
 
-    static func parse(_ value: JSONValue?, adapterIds: [String], _ r: inout ScenarioReader) -> Scenario.Workload {
+    static func parse(_ value: JSONValue?, adapters: Scenario.Adapters, _ r: inout ScenarioReader) -> Scenario.Workload {
+        let adapterIds = adapters.ids
         guard let value, value != .null else { return Scenario.Workload() }
         guard case .object(let o) = value else {
             r.fail("workload", "expected an object like {\"source\": \"random\"}, got \(value.typeName) \(value.brief)")
@@ -52,6 +61,16 @@ enum WorkloadSetting {
         var w = Scenario.Workload()
         if let v = o["input"], v != .null { w.input = LengthDistributionSetting.parse(v, "workload.input", limits: 1...100_000, &r) }
         if let v = o["output"], v != .null { w.output = LengthDistributionSetting.parse(v, "workload.output", limits: 1...1_000_000, &r) }
+        if let v = o["adapter_drift"], v != .null, let d = r.object(v, "workload.adapter_drift", allowed: ["every", "step"]) {
+            let every = r.duration(d, "every", "workload.adapter_drift", allowZero: false)
+            if d["every"] == nil { r.fail("workload.adapter_drift.every", "required: how often the ranking moves (e.g. \"10s\")") }
+            let step = r.int(d, "step", "workload.adapter_drift", range: 1...1_000_000) ?? 1
+            switch adapters.distribution {
+            case .zipf, .weights: break
+            default: r.fail("workload.adapter_drift", "rotates a ranking: needs \"adapters\" with a zipf distribution or weights")
+            }
+            if let every { w.adapterDrift = Scenario.Workload.AdapterDrift(every: every, step: step) }
+        }
         switch source {
         case "random":
             _ = r.object(value, "workload", allowed: common)
