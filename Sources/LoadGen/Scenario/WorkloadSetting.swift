@@ -115,3 +115,21 @@ enum WorkloadSetting {
 
     static func list(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
 }
+
+extension Scenario.Workload {
+    /// One phrase for `validate`: what the workload is; nil for plain random words (so old output is unchanged).
+    public var summary: String? {
+        var parts: [String] = []
+        switch source {
+        case .random: if input != nil || output != nil { parts.append("random words") }
+        case .dataset(let d): parts.append("dataset of \(d.rows.count) rows from \(d.file), \(d.sampling.rawValue)")
+        case .trace(let t):
+            parts.append("trace of \(t.lines) arrivals from \(t.file) (\(t.format.rawValue)) over \(DurationText.format(.microseconds(Int64(t.spanMicros))))"
+                         + (t.speed == 1 ? "" : " at speed \(ScenarioReader.show(t.speed))") + ", adapters by \(t.adapters.rawValue)")
+        case .sharedPrefix(let g, let w, let scope): parts.append("\(g) shared prefixes of \(w) words, \(scope.rawValue)")
+        case .sessions(let turns, let a): parts.append("sessions of \(turns) turns, adapter \(a.rawValue)")
+        }
+        if adapterDrift != nil { parts.append("drifting adapter ranking") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+}
