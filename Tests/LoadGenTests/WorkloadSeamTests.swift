@@ -61,4 +61,25 @@ final class WorkloadSeamTests: XCTestCase {
         XCTAssertEqual((0..<4).map { f.make(sequence: $0).adapter }, ["a", "b", "a", "b"])
         XCTAssertEqual(f.make(sequence: 3).maxNewTokens, 9)
     }
+
+    /// The shipped workload examples validate (their data paths are relative to the repository root) and say what they are.
+    func testShippedWorkloadExamplesAreValid() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var summaries: [String: String] = [:]
+        for name in ["dataset", "trace-replay", "shared-prefix", "sessions", "lengths-drift"] {
+            var doc = try ScenarioLoader.readDocument(repo.appendingPathComponent("scenarios/\(name).json").path)
+            if case .object(var top) = doc, case .object(var w)? = top["workload"], case .string(let f)? = w["file"] {
+                w["file"] = .string(repo.appendingPathComponent(f).path)
+                top["workload"] = .object(w)
+                doc = .object(top)
+            }
+            let s = try ScenarioLoader.load(document: doc, file: name + ".json", environment: [:])
+            summaries[name] = s.workload.summary?.replacingOccurrences(of: repo.path + "/", with: "")
+        }
+        XCTAssertEqual(summaries["dataset"], "dataset of 60 rows from scenarios/data/prompts.jsonl, without_replacement")
+        XCTAssertEqual(summaries["trace-replay"], "trace of 394 arrivals from scenarios/data/trace.jsonl (lorabench) over 29691.75ms at speed 4, adapters by column")
+        XCTAssertEqual(summaries["shared-prefix"], "8 shared prefixes of 200 words, shared")
+        XCTAssertEqual(summaries["sessions"], "sessions of 4 turns, adapter per_session")
+        XCTAssertEqual(summaries["lengths-drift"], "random words, drifting adapter ranking")
+    }
 }
