@@ -98,6 +98,13 @@ final class SharedPrefixAndSessionTests: XCTestCase {
             ["prefix", "first", "1", "0", "40.000", "40.000", "40.000"],
             ["prefix", "repeat", "1", "0", "4.000", "4.000", "4.000"],
         ])
-        XCTAssertEqual(b.lines[1], "turn 2: TTFT p50 5.000 ms, p90 5.000 ms, p99 5.000 ms (1 ok, 1 failed)")
+        XCTAssertEqual(b.lines()[1], "turn 2: TTFT p50 5.000 ms, p90 5.000 ms, p99 5.000 ms (1 ok, 1 failed)")
+        var late = rec(ttft: 9_000), onTime = rec(ttft: 7_000)
+        late.traceOffsetMicros = 0; late.intendedMicros = 0; late.sentMicros = 1_500; late.firstTokenMicros = 10_500
+        onTime.traceOffsetMicros = 0; onTime.sentMicros = 900; onTime.firstTokenMicros = 7_900
+        b.add(late)
+        b.add(onTime)
+        XCTAssertEqual(Array(b.rows.suffix(2)), [["arrival", "on_time", "1", "0", "7.000", "7.000", "7.000"], ["arrival", "late", "1", "0", "9.000", "9.000", "9.000"]])
+        XCTAssertEqual(b.lines(dropped: 3).last, "trace arrivals: 1 started within 1 ms of their offset, 1 later, 3 dropped (never started)")
     }
 }

@@ -49,6 +49,12 @@ final class TraceReplayTests: XCTestCase {
             XCTAssertEqual(row["intended_ms"], row["trace_offset_ms"], "intended is the trace's offset, never shifted")
             seen.append(((w.t - want[1]!.t) / 8 * 1e6, truth.receivedMicros))
         }
+        let breakdown = try String(contentsOfFile: out.directory + "/workload.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let arrivals = breakdown.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertEqual(arrivals.map { String($0[0]) }.allSatisfy { $0 == "arrival" }, true)
+        XCTAssertEqual(arrivals.map { Int($0[2])! + Int($0[3])! }.reduce(0, +), lines.count, "every arrival counted on time or late")
+        XCTAssertEqual(arrivals.filter { $0[1] == "late" }.map { Int($0[2])! + Int($0[3])! }.first ?? 0,
+                       rows.filter { Double($0["schedule_lag_ms"]!)! > 1 }.count)
         let shifts = seen.map { Double($0.received) - $0.offset }
         let base = shifts.min()!
         let errors = shifts.map { ($0 - base) / 1000 }

@@ -260,7 +260,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         if let breakdown {
             let lines = statsQueue.sync { () -> [String] in
                 do { try breakdown.write(to: dir) } catch { return ["workload.csv could not be written: \(error)"] }
-                return breakdown.lines
+                return breakdown.lines(dropped: dropped)
             }
             for l in lines { options.log(l) }
         }
