@@ -53,6 +53,16 @@ final class DatasetWorkloadTests: XCTestCase {
         XCTAssertEqual(body(c), body(a), "in_order cycles")
     }
 
+    /// On Linux JSONSerialization's 0 and 1 also pass `is Bool`; they are numbers here, `true` is not.
+    func testZeroAndOneAreNumbersAndBooleansAreNot() throws {
+        let file = try write("n.jsonl", #"{"prompt": "p", "max_tokens": 1, "answer": 0}"# + "\n" + #"{"prompt": "q", "max_tokens": true}"#)
+        XCTAssertEqual(issues(["file": .string(file)]), [#"workload.file: \#(file):2: "max_tokens" must be an integer from 1 to 1000000"#])
+        let ok = try write("ok.jsonl", #"{"prompt": "p", "max_tokens": 1, "answer": 0}"#)
+        let r = try RequestFactory(scenario: try scenario(["file": .string(ok)]), baseURL: "http://h").make(sequence: 0)
+        XCTAssertEqual(r.maxNewTokens, 1)
+        XCTAssertEqual(r.expectedAnswer, "0")
+    }
+
     func testColumnErrorsCarryLineNumbers() throws {
         let file = try write("bad.jsonl", """
             {"q": "fine", "label": "x"}

@@ -155,6 +155,16 @@ final class TraceWorkloadTests: XCTestCase {
         XCTAssertEqual(t.lines, 100_000)
         XCTAssertEqual(t.spanMicros, 99_999_000)
         let r = try TraceReplay(t)
+        func maxRSSKiB() -> Int {
+            var u = rusage()
+            #if os(Linux)
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+            #else
+            getrusage(RUSAGE_SELF, &u)
+            #endif
+            return u.ru_maxrss
+        }
+        let before = maxRSSKiB()
         var n = 0, last: UInt64 = 0
         while let at = r.nextOffset(limitMicros: .max) {
             XCTAssertEqual(r.take(arrival: n)?.entry.line, n + 1)
@@ -164,6 +174,7 @@ final class TraceWorkloadTests: XCTestCase {
         XCTAssertEqual(n, 100_000)
         XCTAssertEqual(last, 99_999_000)
         XCTAssertEqual(r.maxPending, 1)
+        print("replaying 100000 lines raised max RSS by \(maxRSSKiB() - before) KiB (from \(before) KiB)")
         XCTAssertNil(r.failure)
     }
 }
