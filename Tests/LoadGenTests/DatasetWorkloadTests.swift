@@ -144,6 +144,21 @@ final class DatasetWorkloadTests: XCTestCase {
         XCTAssertEqual(try lineSequence("in_order", seed: 9).prefix(3), [1, 2, 3])
     }
 
+    func testSkipInvalidLeavesBadRowsOutAndSaysSo() throws {
+        let file = try write("s.json", #"[{"conversations": [{"from": "gpt", "value": "x"}]}, {"conversations": [{"from": "human", "value": "hi"}]}, {"id": 3}]"#)
+        let s = try scenario(["file": .string(file), "skip_invalid": .bool(true)])
+        guard case .dataset(let d) = s.workload.source else { return XCTFail() }
+        XCTAssertEqual(d.rows.map(\.line), [2])
+        XCTAssertEqual(d.skipped, 2)
+        XCTAssertEqual(s.workload.summary, "dataset of 1 rows from \(file), without_replacement, 2 bad rows skipped (the first: \(file) entry 1: no human turn with text)")
+        let bad = try write("b.json", #"[{"id": 3}]"#)
+        XCTAssertEqual(issues(["file": .string(bad), "skip_invalid": .bool(true)]),
+                       [#"workload.file: \#(bad) holds no rows (every row was bad; the first: \#(bad) entry 1: entry 1 has no "conversations" array)"#])
+        let csv = try write("h.csv", "text\nhello\n")
+        XCTAssertEqual(issues(["file": .string(csv), "skip_invalid": .bool(true), "columns": .object(["prompt": .string("question")])]),
+                       [#"workload.file: \#(csv):1: no column "question" in the header (columns: text)"#], "a bad header is not a bad row")
+    }
+
     func testLengthFiltersDropRowsAndRefuseWhenNoneRemain() throws {
         let file = try write("len.jsonl", #"{"prompt": "a b c"}"# + "\n" + #"{"prompt": "a b c d e f g h"}"#)
         let s = try scenario(["file": .string(file), "max_words": .int(5)])

@@ -141,6 +141,9 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         if isStopping { throw RunError.interruptedBeforeStart }
 
+        if case .dataset(let d) = scenario.workload.source, d.skipped > 0 {
+            options.log("dataset: \(d.skipped) bad rows of \(d.file) skipped (skip_invalid); the first: \(d.firstSkipped ?? "?")")
+        }
         let factory: RequestFactory
         do { factory = try RequestFactory(scenario: scenario, baseURL: baseURL) } catch { throw RunError.output("\(error)") }
         let runId = options.runId ?? Self.newRunId()

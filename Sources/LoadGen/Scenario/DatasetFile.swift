@@ -37,8 +37,16 @@ enum DatasetFile {
     /// Every problem found in a file, each a sentence starting with the file's name.
     struct Refused: Error { var problems: [String] }
 
+    /// The usable rows and, with `skipInvalid`, how many bad rows were left out and the first one's problem.
+    struct Loaded {
+        var rows: [DatasetRow]
+        var skipped = 0
+        var firstSkipped: String?
+    }
+
     /// The file's rows, or every problem found (up to `maxListed`, then a count), each as `file:line: message`.
-    static func read(_ path: String, format: Format, columns: Columns) -> Result<[DatasetRow], Refused> {
+    /// `skipInvalid` leaves bad rows out (counted) instead; a bad header or an unreadable file still fails.
+    static func read(_ path: String, format: Format, columns: Columns, skipInvalid: Bool = false) -> Result<Loaded, Refused> {
         let data: Data
         switch BoundedFile.read(path, limit: maxFileBytes) {
         case .failure(let why): return .failure(Refused(problems: ["\(path) \(why.reason)"]))
@@ -68,14 +76,14 @@ enum DatasetFile {
             } catch { return .failure(Refused(problems: ["\(path): \(error)"])) }
             guard let header = records.first else { return .failure(Refused(problems: ["\(path) is empty (a CSV dataset needs a header line)"])) }
             for name in columns.explicit where !header.fields.contains(name) {
-                problems.add(header.line, "no column \"\(name)\" in the header (columns: \(header.fields.joined(separator: ", ")))")
+                problems.add(header.line, "no column \"\(name)\" in the header (columns: \(header.fields.joined(separator: ", ")))", fatal: true)
             }
             if problems.list.isEmpty, columns.prompt.map({ !header.fields.contains($0) }) ?? true,
                columns.messages.map({ !header.fields.contains($0) }) ?? true {
                 let wanted = [columns.prompt, columns.messages].compactMap { $0 }.map { "\"\($0)\"" }.joined(separator: " or ")
-                problems.add(header.line, "no \(wanted) column in the header (columns: \(header.fields.joined(separator: ", ")))")
+                problems.add(header.line, "no \(wanted) column in the header (columns: \(header.fields.joined(separator: ", ")))", fatal: true)
             }
-            if !problems.list.isEmpty { return .failure(Refused(problems: problems.finished)) }
+            if !problems.fatal.isEmpty { return .failure(Refused(problems: problems.fatal)) }
             for rec in records.dropFirst() {
                 guard rec.fields.count == header.fields.count else {
                     problems.add(rec.line, "\(rec.fields.count) fields, the header has \(header.fields.count)")
@@ -100,18 +108,28 @@ enum DatasetFile {
                 if let r = shareGPTRow(conv, entry: i + 1, adapter: columns.adapter.flatMap { obj[$0] as? String }, &problems) { rows.append(r) }
             }
         }
-        if !problems.list.isEmpty { return .failure(Refused(problems: problems.finished)) }
-        if rows.isEmpty { return .failure(Refused(problems: ["\(path) holds no rows"])) }
-        return .success(rows)
+        if !problems.list.isEmpty && !skipInvalid { return .failure(Refused(problems: problems.finished)) }
+        if rows.isEmpty {
+            let why = problems.list.first.map { " (every row was bad; the first: \($0))" } ?? ""
+            return .failure(Refused(problems: ["\(path) holds no rows\(why)"]))
+        }
+        return .success(Loaded(rows: rows, skipped: problems.count, firstSkipped: problems.list.first))
     }
 
     struct Problems {
         let file: String
         var list: [String] = []
         var more = 0
+        /// Problems of the file itself (a header without a needed column), which skipping bad rows cannot cure.
+        var fatal: [String] = []
 
-        mutating func add(_ line: Int, _ message: String, entry: Bool = false) {
-            if list.count < DatasetFile.maxListed { list.append(entry ? "\(file) entry \(line): \(message)" : "\(file):\(line): \(message)") } else { more += 1 }
+        /// Problems recorded, listed or only counted.
+        var count: Int { list.count + more }
+
+        mutating func add(_ line: Int, _ message: String, entry: Bool = false, fatal isFatal: Bool = false) {
+            let text = entry ? "\(file) entry \(line): \(message)" : "\(file):\(line): \(message)"
+            if isFatal { fatal.append(text) }
+            if list.count < DatasetFile.maxListed { list.append(text) } else { more += 1 }
         }
 
         var finished: [String] { more > 0 ? list + ["\(file): \(more) more problems"] : list }

@@ -6,12 +6,15 @@ extension Scenario.Workload {
         public var file: String
         public var rows: [DatasetRow]
         public var sampling: DatasetPrompts.Sampling
+        /// Rows left out by `skip_invalid` (0 without it), and the first one's problem.
+        public var skipped = 0
+        public var firstSkipped: String?
     }
 }
 
 /// Decodes a `dataset` workload and reads its file, so every problem of the file is reported by `validate`.
 enum DatasetSetting {
-    static let keys = ["file", "format", "columns", "sampling", "min_words", "max_words"]
+    static let keys = ["file", "format", "columns", "sampling", "min_words", "max_words", "skip_invalid"]
     static let columnKeys = ["prompt", "messages", "adapter", "max_tokens", "answer"]
 
     static func parse(_ o: [String: JSONValue], _ r: inout ScenarioReader) -> Scenario.Workload.Dataset? {
@@ -58,17 +61,19 @@ enum DatasetSetting {
         let minWords = r.int(o, "min_words", "workload", range: 1...10_000_000)
         let maxWords = r.int(o, "max_words", "workload", range: 1...10_000_000)
         if let minWords, let maxWords, minWords > maxWords { r.fail("workload.min_words", "is greater than max_words (\(maxWords))") }
-        switch DatasetFile.read(file, format: format, columns: columns) {
+        let skip = r.bool(o, "skip_invalid", "workload") ?? false
+        switch DatasetFile.read(file, format: format, columns: columns, skipInvalid: skip) {
         case .failure(let problems):
             for p in problems.problems { r.fail("workload.file", p) }
             return nil
-        case .success(let all):
+        case .success(let loaded):
+            let all = loaded.rows
             let rows = all.filter { $0.words >= (minWords ?? 0) && $0.words <= (maxWords ?? .max) }
             if rows.isEmpty {
                 r.fail("workload", "all \(all.count) rows of \(file) are outside min_words/max_words")
                 return nil
             }
-            return Scenario.Workload.Dataset(file: file, rows: rows, sampling: sampling)
+            return Scenario.Workload.Dataset(file: file, rows: rows, sampling: sampling, skipped: loaded.skipped, firstSkipped: loaded.firstSkipped)
         }
     }
 }

@@ -122,7 +122,9 @@ extension Scenario.Workload {
         var parts: [String] = []
         switch source {
         case .random: if input != nil || output != nil { parts.append("random words") }
-        case .dataset(let d): parts.append("dataset of \(d.rows.count) rows from \(d.file), \(d.sampling.rawValue)")
+        case .dataset(let d):
+            parts.append("dataset of \(d.rows.count) rows from \(d.file), \(d.sampling.rawValue)")
+            if d.skipped > 0 { parts.append("\(d.skipped) bad rows skipped (the first: \(d.firstSkipped ?? "?"))") }
         case .trace(let t):
             parts.append("trace of \(t.lines) arrivals from \(t.file) (\(t.format.rawValue)) over \(DurationText.format(.microseconds(Int64(t.spanMicros))))"
                          + (t.speed == 1 ? "" : " at speed \(ScenarioReader.show(t.speed))") + ", adapters by \(t.adapters.rawValue)")
