@@ -5,20 +5,13 @@ import XCTest
 
 /// `dataset` workloads: files checked at validation with their lines, column mapping, seeded sampling.
 final class DatasetWorkloadTests: XCTestCase {
-    var dir: URL!
+    var files: TempFiles!
 
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { files = try TempFiles("dataset") }
 
-    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+    override func tearDown() { files.remove() }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = dir.appendingPathComponent(name).path
-        try text.write(toFile: p, atomically: true, encoding: .utf8)
-        return p
-    }
+    func write(_ name: String, _ text: String) throws -> String { try files.write(name, text) }
 
     func scenario(_ workload: [String: JSONValue], api: String = "lorax", _ extra: [String: JSONValue] = [:]) throws -> Scenario {
         var w = workload
@@ -78,7 +71,7 @@ final class DatasetWorkloadTests: XCTestCase {
             #"workload.file: \#(file):4: "n" must be an integer from 1 to 1000000"#,
             #"workload.file: \#(file):5: no "q""#,
         ])
-        XCTAssertEqual(issues(["file": .string(dir.appendingPathComponent("none.jsonl").path)]).first?.hasSuffix("cannot be read (No such file or directory)"), true)
+        XCTAssertEqual(issues(["file": .string(files.path("none.jsonl"))]).first?.hasSuffix("cannot be read (No such file or directory)"), true)
         XCTAssertEqual(issues(["file": .string(file), "columns": .object(["promt": .string("q")])]).first, #"workload.columns.promt: unknown key "promt" (did you mean "prompt"?)"#)
     }
 

@@ -6,20 +6,13 @@ import XCTest
 /// `trace` workloads: the three layouts, located errors, the adapter mapping rule, speed, and a replay that
 /// holds only the arrivals waiting to be sent.
 final class TraceWorkloadTests: XCTestCase {
-    var dir: URL!
+    var files: TempFiles!
 
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { files = try TempFiles("trace") }
 
-    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+    override func tearDown() { files.remove() }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = dir.appendingPathComponent(name).path
-        try text.write(toFile: p, atomically: true, encoding: .utf8)
-        return p
-    }
+    func write(_ name: String, _ text: String) throws -> String { try files.write(name, text) }
 
     func scenario(_ workload: [String: JSONValue], _ extra: [String: JSONValue] = [:]) throws -> Scenario {
         var w = workload

@@ -52,12 +52,7 @@ enum DatasetSetting {
             if m["prompt"] != nil, m["messages"] == nil { columns.messages = nil }
             if m["messages"] != nil, m["prompt"] == nil { columns.prompt = nil }
         }
-        var sampling = DatasetPrompts.Sampling.withoutReplacement
-        if let s = r.string(o, "sampling", "workload") {
-            if let parsed = DatasetPrompts.Sampling(rawValue: s) { sampling = parsed } else {
-                r.fail("workload.sampling", "expected one of \(WorkloadSetting.list(DatasetPrompts.Sampling.allCases.map(\.rawValue))), got \"\(s)\"")
-            }
-        }
+        let sampling = WorkloadSetting.option(o, "sampling", &r) ?? DatasetPrompts.Sampling.withoutReplacement
         let minWords = r.int(o, "min_words", "workload", range: 1...10_000_000)
         let maxWords = r.int(o, "max_words", "workload", range: 1...10_000_000)
         if let minWords, let maxWords, minWords > maxWords { r.fail("workload.min_words", "is greater than max_words (\(maxWords))") }

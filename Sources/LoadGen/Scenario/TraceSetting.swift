@@ -44,24 +44,13 @@ enum TraceSetting {
             if o["file"] == nil { r.fail("workload.file", "required: a trace file") }
             return nil
         }
-        var format: TraceFormat = file.lowercased().hasSuffix(".csv") ? .azure : .lorabench
-        if let f = r.string(o, "format", "workload") {
-            guard let parsed = TraceFormat(rawValue: f) else {
-                r.fail("workload.format", "expected one of \(WorkloadSetting.list(TraceFormat.allCases.map(\.rawValue))), got \"\(f)\"")
-                return nil
-            }
-            format = parsed
-        }
+        let known = r.issues.count
+        let format = WorkloadSetting.option(o, "format", &r) ?? (file.lowercased().hasSuffix(".csv") ? TraceFormat.azure : .lorabench)
         let speed = r.number(o, "speed", "workload", range: 0.001...1000) ?? 1
         let column = r.string(o, "adapter_column", "workload")
-        var rule: Scenario.Workload.Trace.AdapterRule = format == .lorabench || column != nil ? .column : .mix
-        if let a = r.string(o, "adapters", "workload") {
-            guard let parsed = Scenario.Workload.Trace.AdapterRule(rawValue: a) else {
-                r.fail("workload.adapters", "expected one of \(WorkloadSetting.list(Scenario.Workload.Trace.AdapterRule.allCases.map(\.rawValue))), got \"\(a)\"")
-                return nil
-            }
-            rule = parsed
-        }
+        let rule = WorkloadSetting.option(o, "adapters", &r)
+            ?? (format == .lorabench || column != nil ? Scenario.Workload.Trace.AdapterRule.column : .mix)
+        guard r.issues.count == known else { return nil }
         if rule == .hash && adapterIds.isEmpty { r.fail("workload.adapters", "\"hash\" picks one of the scenario's adapters, but \"adapters\" lists none") }
         if rule == .column && format == .azure && column == nil {
             r.fail("workload.adapters", "Azure traces have no adapter column: name one with \"adapter_column\", or use \"hash\" or \"mix\"")

@@ -86,24 +86,14 @@ enum WorkloadSetting {
             let groups = r.int(o, "groups", "workload", range: 1...100_000) ?? 1
             let words = r.int(o, "prefix_words", "workload", range: 1...100_000)
             if o["prefix_words"] == nil { r.fail("workload.prefix_words", "required: how many words each group's prefix has") }
-            var scope = SharedPrefixPrompts.Scope.shared
-            if let v = r.string(o, "scope", "workload") {
-                if let parsed = SharedPrefixPrompts.Scope(rawValue: v) { scope = parsed } else {
-                    r.fail("workload.scope", "expected one of \(list(SharedPrefixPrompts.Scope.allCases.map(\.rawValue))), got \"\(v)\"")
-                }
-            }
+            let scope = option(o, "scope", &r) ?? SharedPrefixPrompts.Scope.shared
             if scope == .perAdapter && adapterIds.isEmpty { r.fail("workload.scope", "\"per_adapter\" gives each group one of the scenario's adapters, but \"adapters\" lists none") }
             if let words { w.source = .sharedPrefix(groups: groups, prefixWords: words, scope: scope) }
         case "sessions":
             _ = r.object(value, "workload", allowed: common + ["turns", "adapter"])
             let turns = r.int(o, "turns", "workload", range: 1...10_000)
             if o["turns"] == nil { r.fail("workload.turns", "required: how many turns each conversation has") }
-            var scope = SessionPrompts.AdapterScope.perSession
-            if let v = r.string(o, "adapter", "workload") {
-                if let parsed = SessionPrompts.AdapterScope(rawValue: v) { scope = parsed } else {
-                    r.fail("workload.adapter", "expected one of \(list(SessionPrompts.AdapterScope.allCases.map(\.rawValue))), got \"\(v)\"")
-                }
-            }
+            let scope = option(o, "adapter", &r) ?? SessionPrompts.AdapterScope.perSession
             if let turns { w.source = .sessions(turns: turns, adapters: scope) }
         default:
             var message = "expected one of \(list(sources)), got \"\(source)\""
@@ -114,6 +104,15 @@ enum WorkloadSetting {
     }
 
     static func list(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
+
+    /// `workload.<key>` as one of `E`'s names; nil (and an issue listing the names) when it is another string.
+    static func option<E: RawRepresentable & CaseIterable>(_ o: [String: JSONValue], _ key: String, _ r: inout ScenarioReader) -> E?
+    where E.RawValue == String {
+        guard let v = r.string(o, key, "workload") else { return nil }
+        if let parsed = E(rawValue: v) { return parsed }
+        r.fail("workload.\(key)", "expected one of \(list(E.allCases.map(\.rawValue))), got \"\(v)\"")
+        return nil
+    }
 }
 
 extension Scenario.Workload {
