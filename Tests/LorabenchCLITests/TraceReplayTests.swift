@@ -58,16 +58,18 @@ final class TraceReplayTests: XCTestCase {
         let shifts = seen.map { Double($0.received) - $0.offset }
         let base = shifts.min()!
         let errors = shifts.map { ($0 - base) / 1000 }
-        let report = String(format: "%d arrivals over %.1f s: |received − offset| ms p50 %.3f p99 %.3f max %.3f",
-                            errors.count, seen.map(\.offset).max()! / 1e6, percentile(errors, 50), percentile(errors, 99), errors.max()!)
+        let report = String(format: "%d arrivals over %.1f s: |received − offset| ms p50 %.3f p90 %.3f p99 %.3f max %.3f",
+                            errors.count, seen.map(\.offset).max()! / 1e6, percentile(errors, 50), percentile(errors, 90),
+                            percentile(errors, 99), errors.max()!)
         let lag = rows.map { Double($0["schedule_lag_ms"]!)! }, connect = rows.map { Double($0["connect_ms"]!)! }
         print(report + String(format: "; client schedule_lag ms p50 %.3f p99 %.3f; new connections %d", percentile(lag, 50), percentile(lag, 99),
                               connect.filter { $0 > 0 }.count))
         // The 1 ms p99 target is for a release build on a quiet machine (README, measured by hand); a debug build
         // sharing two cores with other builds wakes late at the tail (timer wake-ups alone are ~1 ms late at p99 on
-        // this VM; 13 ms at p99 was seen during a full `swift test`), so here the median holds the target and the tail a
+        // this VM; 13 and 23 ms at p99 were seen during full `swift test` runs), so here the median holds the target and the tail a
         // bound any CI machine keeps.
         XCTAssertLessThanOrEqual(percentile(errors, 50), 1.0, report)
-        XCTAssertLessThanOrEqual(percentile(errors, 99), 30.0, report)
+        XCTAssertLessThanOrEqual(percentile(errors, 90), 10.0, report)
+        XCTAssertLessThanOrEqual(percentile(errors, 99), 50.0, report)
     }
 }
