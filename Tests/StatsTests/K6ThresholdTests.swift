@@ -84,3 +84,4 @@ final class K6ThresholdTests: XCTestCase {
                        "only abortOnFail thresholds abort")
     }
 }
+

@@ -11,7 +11,7 @@ public enum ScenarioLoader {
         "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "max_queue", "arrival", "burstiness",
         "think_time", "failure_backoff", "vu_start_spread", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
         "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
-        "server_metrics",
+        "server_metrics", "workload",
     ]
 
     /// Reads, overrides and validates a scenario file.
@@ -103,7 +103,9 @@ public enum ScenarioLoader {
         if name.isEmpty || name.contains("/") { r.fail("name", "expected a non-empty name without \"/\", got \"\(name)\"") }
 
         let target = parseTarget(top["target"], environment: environment, &r)
-        let load = parseLoad(top, &r)
+        // A trace sets its own arrivals: its load is made once the trace has been read (below).
+        let isTrace = top["workload"]?.objectValue?["source"]?.stringValue == "trace"
+        var load = isTrace ? nil : parseLoad(top, &r)
         let arrival = parseArrival(top, &r)
         let maxQueue = r.int(top, "max_queue", "", range: 0...10_000_000) ?? 0
         if maxQueue > 0, case .some(.constantVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
@@ -143,6 +145,13 @@ public enum ScenarioLoader {
         let thresholds = parseThresholds(top["thresholds"], &r)
         if let s = top["sweep"], s != .null, s.objectValue == nil { r.fail("sweep", "expected an object, got \(s.typeName)") }
         let serverMetrics = parseServerMetrics(top["server_metrics"], &r)
+        let workload = WorkloadSetting.parse(top["workload"], adapters: adapters, &r)
+        if isTrace {
+            if case .trace(let t) = workload.source { load = TraceSetting.load(top, t, &r) } else { load = TraceSetting.load(top, nil, &r) }
+        }
+        if case .sessions = workload.source, let l = load, l.executorName.hasSuffix("arrival-rate") {
+            r.fail("workload.source", "\"sessions\" runs under virtual users (constant-vus or ramping-vus): each VU holds one conversation at a time")
+        }
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(
@@ -150,7 +159,7 @@ public enum ScenarioLoader {
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
             parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target),
-            serverMetrics: serverMetrics)
+            serverMetrics: serverMetrics, workload: workload)
     }
 
     static func parseTarget(_ value: JSONValue?, environment: [String: String], _ r: inout ScenarioReader) -> Scenario.Target? {

@@ -3,8 +3,8 @@ import Stats
 
 /// The open model (k6 `constant-arrival-rate` / `ramping-arrival-rate`): requests arrive on a seeded schedule
 /// whatever the server does; an arrival that finds all `max_vus` slots busy waits in a FIFO of `max_queue`
-/// or is counted as dropped, never delayed silently. The pacer decides when; this only acts on it. In a segment it
-/// sends only the arrivals the segment owns, with its share of `max_vus` slots and of `max_queue`.
+/// or is counted as dropped, never delayed silently. The pacer (or a trace's own times) decides when; this only acts on it.
+/// In a segment it sends only the arrivals the segment owns, with its share of `max_vus` slots and of `max_queue`.
 final class ArrivalExecutor: Executor {
     private let sender: RequestSending
     private let wakes: WakeScheduling
@@ -12,26 +12,29 @@ final class ArrivalExecutor: Executor {
     private var pacer: SegmentArrivals
     private let segment: ExecutionSegment
     private var freeSlots: [Int]
-    /// Intended start times of arrivals waiting for a slot (bounded by `maxQueue`).
-    private var waiting: [UInt64] = []
+    /// Intended start times and arrival numbers of arrivals waiting for a slot (bounded by `maxQueue`).
+    private var waiting: [(intended: UInt64, arrival: Int)] = []
     private var waitingHead = 0
     private let maxQueue: Int
     private var startMicros: UInt64 = 0
     /// Monotonic time of the next arrival; nil once the schedule has no more.
     private var nextArrival: UInt64?
+    /// Number of `nextArrival` in the whole schedule (0-based, counting dropped ones and other segments'), so a trace
+    /// source knows which line it is.
+    private var arrivalNumber = 0
     private var issuing = true
     private var finished: (() -> Void)?
     private(set) var dropped = 0
     var activeVUs: Int { sender.inFlight }
 
     init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, arrival: Scenario.Arrival,
-         maxQueue: Int, seed: UInt64, segment: ExecutionSegment = .whole) {
+         maxQueue: Int, seed: UInt64, times: (any ArrivalTimes)? = nil, segment: ExecutionSegment = .whole) {
         self.sender = sender
         self.wakes = wakes
         self.clock = clock
         self.segment = segment
         self.maxQueue = segment.share(of: maxQueue)
-        pacer = SegmentArrivals(times: ArrivalPacer(load: load, arrival: arrival, seed: seed), segment: segment)
+        pacer = SegmentArrivals(times: times ?? ArrivalPacer(load: load, arrival: arrival, seed: seed), segment: segment)
         switch load {
         case .constantArrivalRate(_, _, _, _, let maxVUs), .rampingArrivalRate(_, _, _, _, let maxVUs):
             freeSlots = Array((0..<segment.share(of: maxVUs)).reversed())
@@ -43,6 +46,7 @@ final class ArrivalExecutor: Executor {
         self.startMicros = startMicros
         self.finished = finished
         nextArrival = pacer.next().map { startMicros + $0 }
+        arrivalNumber = pacer.lastArrival
         guard let first = nextArrival else { stopIssuing(); return }
         wakes.schedule(at: first) { [unowned self] in self.arrive() }
     }
@@ -63,20 +67,21 @@ final class ArrivalExecutor: Executor {
             }
             handled += 1
             if let slot = freeSlots.popLast() {
-                send(slot: slot, intended: intended)
+                send(slot: slot, intended: intended, arrival: arrivalNumber)
             } else if waiting.count - waitingHead < maxQueue {
-                waiting.append(intended)
+                waiting.append((intended, arrivalNumber))
             } else {
                 dropped += 1
             }
             nextArrival = pacer.next().map { startMicros + $0 }
+            arrivalNumber = pacer.lastArrival
         }
         guard let next = nextArrival else { stopIssuing(); return }
         wakes.schedule(at: next) { [unowned self] in self.arrive() }
     }
 
-    private func send(slot: Int, intended: UInt64) {
-        sender.send(vu: segment.global(slot), intendedMicros: intended, stage: pacer.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
+    private func send(slot: Int, intended: UInt64, arrival: Int) {
+        sender.send(vu: segment.global(slot), intendedMicros: intended, stage: pacer.stage(atElapsed: intended &- startMicros), arrival: arrival) { [unowned self] _ in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1
@@ -84,7 +89,7 @@ final class ArrivalExecutor: Executor {
                     self.waiting.removeFirst(self.waitingHead)
                     self.waitingHead = 0
                 }
-                self.send(slot: slot, intended: next)
+                self.send(slot: slot, intended: next.intended, arrival: next.arrival)
             } else {
                 self.freeSlots.append(slot)
                 self.checkFinished()
@@ -108,6 +113,7 @@ final class ArrivalExecutor: Executor {
         while let intended = nextArrival, intended <= now {
             dropped += 1
             nextArrival = pacer.next().map { startMicros + $0 }
+            arrivalNumber = pacer.lastArrival
         }
         checkFinished()
     }

@@ -92,15 +92,15 @@ public struct SegmentError: Error, CustomStringConvertible, Sendable, Equatable 
 /// The arrivals of one segment: the whole schedule is drawn (same seed, or the same trace, in every segment) and
 /// only the arrivals this segment owns are kept, so the segments' arrivals are a partition of the single run's,
 /// gaps and ramps included.
-struct SegmentArrivals: Sendable {
-    private(set) var times: ArrivalPacer
+struct SegmentArrivals: ArrivalTimes {
+    private(set) var times: any ArrivalTimes
     let segment: ExecutionSegment
     /// Arrivals of the whole schedule drawn so far.
     private(set) var drawn = 0
     /// The whole schedule's number of the arrival `next()` returned last (a trace's line); -1 before the first.
     private(set) var lastArrival = -1
 
-    init(times: ArrivalPacer, segment: ExecutionSegment) {
+    init(times: any ArrivalTimes, segment: ExecutionSegment) {
         self.times = times
         self.segment = segment
     }
@@ -115,6 +115,5 @@ struct SegmentArrivals: Sendable {
         return nil
     }
 
-    /// The scenario stage an arrival at `elapsed` microseconds belongs to.
-    func stage(atElapsed elapsed: UInt64) -> Int { times.rate.stage(atElapsed: elapsed) }
+    func stage(atElapsed elapsed: UInt64) -> Int { times.stage(atElapsed: elapsed) }
 }

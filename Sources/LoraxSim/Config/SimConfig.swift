@@ -65,6 +65,10 @@ public struct SimConfig: Codable, Sendable, Equatable {
     /// Wake this many microseconds before each step's planned end and spin on the clock until it:
     /// trades a little CPU for precise token times on hosts (VMs) whose timer wake-ups are late by up to ~1 ms.
     public var timerLeadMicros: Int
+    /// Prefix-cache model (an assumption, see `PrefixCache`): blocks each adapter keeps; 0 turns the model off.
+    public var prefixCacheBlocks: Int
+    /// Words per prefix-cache block.
+    public var prefixBlockWords: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, seed
@@ -93,6 +97,8 @@ public struct SimConfig: Codable, Sendable, Equatable {
         case replicas
         case stepJitter = "step_jitter"
         case timerLeadMicros = "timer_lead_micros"
+        case prefixCacheBlocks = "prefix_cache_blocks"
+        case prefixBlockWords = "prefix_block_words"
     }
 
     /// The default profile: assumptions for one A100-80GB serving a 7B model (see docs/simulator.md).
@@ -124,5 +130,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         replicas = 1
         stepJitter = 0
         timerLeadMicros = 0
+        prefixCacheBlocks = 0
+        prefixBlockWords = 16
     }
 }

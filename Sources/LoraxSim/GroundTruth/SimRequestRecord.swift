@@ -36,6 +36,8 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
     public var errorType: String?
     /// finish_reason ("length", "eos_token") when the request completed.
     public var finishReason: String?
+    /// Input tokens the prefix-cache model found cached for this adapter (nil when the model is off or it was never admitted).
+    public var cachedPrefixTokens: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, route, adapter
@@ -45,6 +47,7 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
         case tokenMicros = "token_micros", outputTokens = "output_tokens"
         case cold, fault, status
         case errorType = "error_type", finishReason = "finish_reason"
+        case cachedPrefixTokens = "cached_prefix_tokens"
     }
 }
 
@@ -62,6 +65,7 @@ extension SimRequestRecord {
         self.init(id: r.spec.id, route: r.spec.route, adapter: r.spec.adapter, inputTokens: r.spec.inputTokens, maxNewTokens: r.maxNew,
                   receivedMicros: r.spec.receivedNanos / 1000, admittedMicros: r.admittedNanos > 0 ? r.admittedNanos / 1000 : nil,
                   firstTokenMicros: r.firstTokenMicros, lastTokenMicros: r.lastTokenMicros, tokenMicros: r.tokenMicros,
-                  outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish)
+                  outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish,
+                  cachedPrefixTokens: r.cachedTokens)
     }
 }

@@ -34,6 +34,8 @@ final class SimRequest {
     var stallDone = false
     /// It had to wait for its adapter to load.
     var cold = false
+    /// Input tokens the prefix-cache model found cached at admission (nil when the model is off).
+    var cachedTokens: Int?
     weak var sink: ResponseSink?
     /// The replica that owns this request.
     weak var engine: Engine?

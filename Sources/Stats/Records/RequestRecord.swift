@@ -68,6 +68,10 @@ public struct RequestRecord: Sendable, Equatable {
     public var clientRequestId: String?
     /// Time spent opening a new connection (TCP, TLS) within the request; 0 when a kept-alive one was reused.
     public var connectMicros: UInt64 = 0
+    /// Where the workload took the request from (trace line, session, turn, prefix group).
+    public var origin = RequestOrigin()
+    /// Trace replay: the arrival's offset from the window start as the trace says (after `speed`).
+    public var traceOffsetMicros: UInt64?
 
     public init(sequence: Int, vu: Int, adapter: String, cold: Bool, intendedMicros: UInt64, sentMicros: UInt64,
                 firstTokenMicros: UInt64? = nil, endMicros: UInt64, tokenGapsMicros: [UInt64] = [], tokenEvents: Int = 0,

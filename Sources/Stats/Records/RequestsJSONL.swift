@@ -6,7 +6,8 @@ public enum RequestsJSONL {
     public static let numericColumns: Set = [
         "sequence", "vu", "stage", "cold", "intended_ms", "sent_ms", "ttft_ms", "ttft_intended_ms", "tpot_ms", "e2e_ms",
         "schedule_lag_ms", "output_tokens", "token_events", "input_words", "input_tokens", "max_new_tokens", "status",
-        "connect_ms", "ttft_visible_ms", "implausible_server_tokens",
+        "connect_ms", "ttft_visible_ms", "implausible_server_tokens", "trace_line", "trace_offset_ms", "turn", "prefix_group",
+        "prefix_first", "segment",
     ]
 
     /// One line, newline included, from requests.csv's header and one row of it.
