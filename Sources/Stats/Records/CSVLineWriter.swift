@@ -16,18 +16,38 @@ public final class CSVLineWriter {
     /// The first write that failed; once set, rows are no longer written.
     public private(set) var failure: ResultWriteError?
 
-    public init(path: String, header: [String]) throws {
+    public convenience init(path: String, header: [String]) throws {
+        try self.init(path: path, header: Optional(header))
+    }
+
+    private init(path: String, header: [String]?) throws {
         self.path = path
         tmpPath = path + ".partial"
         fd = open(tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ResultFileMode.file)
         guard fd >= 0 else { throw ResultWriteError(path: tmpPath, reason: String(cString: strerror(errno))) }
         fchmod(fd, ResultFileMode.file)  // exactly, whatever the umask
         buffer.reserveCapacity(80 << 10)
-        append(header)
-        try flush()
+        if let header {
+            append(header)
+            try flush()
+        }
+    }
+
+    /// A line file without a header (JSON Lines goes through the same buffered, cut-back-on-failure writes).
+    public convenience init(linesAt path: String) throws {
+        try self.init(path: path, header: nil)
     }
 
     deinit { if fd >= 0 { close(fd) } }
+
+    /// Appends one line as is (no escaping; `line` holds no newline), for line formats other than CSV.
+    public func appendLine(_ line: String) {
+        guard failure == nil else { return }
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        rows += 1
+        if buffer.count >= 64 << 10 { try? flush() }
+    }
 
     /// Appends one row (fields escaped as RFC 4180 needs); a failed flush is kept in `failure`.
     public func append(_ fields: [String]) {

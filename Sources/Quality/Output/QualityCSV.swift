@@ -1,0 +1,19 @@
+import Foundation
+import Stats
+
+/// quality.csv: one row per adapter and task of a run (docs/result-files.md).
+public enum QualityCSV {
+    public static let header = ["adapter", "task", "metric", "requests", "scored", "failed", "score", "exact", "no_label", "adapter_mismatches"]
+
+    public static func rows(_ q: QualitySummary) -> [[String]] {
+        q.rows.map { r in
+            [r.adapter, r.task, r.metric, String(r.requests), String(r.scored), String(r.failed),
+             r.score.map { String(format: "%.6f", $0) } ?? "", String(r.exact), r.noLabel.map(String.init) ?? "", String(r.adapterMismatches)]
+        }
+    }
+
+    /// The whole file's text.
+    public static func text(_ q: QualitySummary) -> String {
+        ([header] + rows(q)).map { $0.map(CSVLineWriter.escape).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}
