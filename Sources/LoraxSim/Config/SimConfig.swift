@@ -65,6 +65,10 @@ public struct SimConfig: Codable, Sendable, Equatable {
     /// Wake this many microseconds before each step's planned end and spin on the clock until it:
     /// trades a little CPU for precise token times on hosts (VMs) whose timer wake-ups are late by up to ~1 ms.
     public var timerLeadMicros: Int
+    /// Evaluation tasks answered from a key, per adapter with a configured accuracy (nil: none).
+    public var answerKeys: [SimAnswerKey]?
+    /// The adapter the `wrong_adapter` fault answers as; nil picks the next adapter the answer keys name.
+    public var wrongAdapterAs: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, seed
@@ -93,6 +97,8 @@ public struct SimConfig: Codable, Sendable, Equatable {
         case replicas
         case stepJitter = "step_jitter"
         case timerLeadMicros = "timer_lead_micros"
+        case answerKeys = "answer_keys"
+        case wrongAdapterAs = "wrong_adapter_as"
     }
 
     /// The default profile: assumptions for one A100-80GB serving a 7B model (see docs/simulator.md).

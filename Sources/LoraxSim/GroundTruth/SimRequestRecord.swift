@@ -36,6 +36,10 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
     public var errorType: String?
     /// finish_reason ("length", "eos_token") when the request completed.
     public var finishReason: String?
+    /// The adapter that answered when it was not the one asked for (the `wrong_adapter` fault); nil otherwise.
+    public var servedAdapter: String?
+    /// The answer came from an answer key (right or wrong as the adapter's accuracy says); nil for ordinary words.
+    public var answerKeyRight: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, route, adapter
@@ -45,6 +49,7 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
         case tokenMicros = "token_micros", outputTokens = "output_tokens"
         case cold, fault, status
         case errorType = "error_type", finishReason = "finish_reason"
+        case servedAdapter = "served_adapter", answerKeyRight = "answer_key_right"
     }
 }
 
@@ -63,5 +68,7 @@ extension SimRequestRecord {
                   receivedMicros: r.spec.receivedNanos / 1000, admittedMicros: r.admittedNanos > 0 ? r.admittedNanos / 1000 : nil,
                   firstTokenMicros: r.firstTokenMicros, lastTokenMicros: r.lastTokenMicros, tokenMicros: r.tokenMicros,
                   outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish)
+        servedAdapter = r.spec.servedAdapter
+        answerKeyRight = r.answerKeyRight
     }
 }

@@ -34,6 +34,10 @@ final class SimRequest {
     var stallDone = false
     /// It had to wait for its adapter to load.
     var cold = false
+    /// The answer-key words it says (vocabulary indexes), then EOS; nil draws words at random.
+    var script: [UInt16]?
+    /// Whether `script` is the right answer (ground truth for quality tests).
+    var answerKeyRight: Bool?
     weak var sink: ResponseSink?
     /// The replica that owns this request.
     weak var engine: Engine?
