@@ -37,7 +37,7 @@ final class DialectBodyTests: XCTestCase {
 
     func testFactoryJoinsBaseURLAndPath() throws {
         for (api, path) in [("lorax", "/generate_stream"), ("openai-completions", "/v1/completions"), ("openai-chat", "/v1/chat/completions")] {
-            let f = RequestFactory(scenario: try loadGenScenario(api: api), baseURL: "https://gw/t/deployments/v2/llms/d")
+            let f = try RequestFactory(scenario: try loadGenScenario(api: api), baseURL: "https://gw/t/deployments/v2/llms/d")
             XCTAssertEqual(f.make(sequence: 0).url, "https://gw/t/deployments/v2/llms/d" + path)
         }
     }

@@ -16,7 +16,7 @@ final class RequestBytesPinTests: XCTestCase {
     private func request(_ api: String, _ sequence: Int, _ extra: [String: JSONValue] = [:]) throws -> String {
         var f = Self.fields
         for (k, v) in extra { f[k] = v }
-        let r = RequestFactory(scenario: try loadGenScenario(api: api, f), baseURL: "http://h").make(sequence: sequence)
+        let r = try RequestFactory(scenario: try loadGenScenario(api: api, f), baseURL: "http://h").make(sequence: sequence)
         return r.url + " " + String(decoding: r.body, as: UTF8.self)
     }
 
@@ -57,7 +57,7 @@ final class RequestBytesPinTests: XCTestCase {
             "openai-chat": #"http://h/v1/chat/completions {"max_tokens":1,"messages":[{"content":"Hello","role":"user"}],"model":"","stream":true,"stream_options":{"include_usage":true},"temperature":0.5}"#,
         ]
         for (api, expected) in want {
-            let r = RequestFactory(scenario: try loadGenScenario(api: api, Self.fields), baseURL: "http://h")
+            let r = try RequestFactory(scenario: try loadGenScenario(api: api, Self.fields), baseURL: "http://h")
                 .make(prompt: "Hello", adapter: "", maxNewTokens: 1, inputWords: 1)
             XCTAssertEqual(r.url + " " + String(decoding: r.body, as: UTF8.self), expected, api)
             XCTAssertEqual([r.adapter, "\(r.inputWords)", "\(r.maxNewTokens)"], ["", "1", "1"], api)

@@ -5,7 +5,7 @@ import XCTest
 /// What the factory draws per request: same seed same requests, and each adapter distribution doing what it says.
 final class RequestFactoryTests: XCTestCase {
     private func factory(_ fields: [String: JSONValue], api: String = "lorax") throws -> RequestFactory {
-        RequestFactory(scenario: try loadGenScenario(api: api, fields), baseURL: "http://h")
+        try RequestFactory(scenario: try loadGenScenario(api: api, fields), baseURL: "http://h")
     }
 
     private func adapters(_ fields: [String: JSONValue], _ n: Int) throws -> [String] {
@@ -79,9 +79,8 @@ final class RequestFactoryTests: XCTestCase {
 
     /// A source that draws nothing: request n's prompt is n + 1 copies of `wn`.
     struct FixedPrompts: PromptSource {
-        func inputWords(sequence: Int, using rng: inout SplitMix64) -> Int { sequence + 1 }
-        func text(sequence: Int, inputWords: Int, using rng: inout SplitMix64) -> String {
-            Array(repeating: "w\(sequence)", count: inputWords).joined(separator: " ")
+        func prompt(for slot: RequestSlot, draws: inout RequestDraws) -> Prompt {
+            .text(Array(repeating: "w\(slot.sequence)", count: slot.sequence + 1).joined(separator: " "), words: slot.sequence + 1)
         }
     }
 
@@ -92,15 +91,17 @@ final class RequestFactoryTests: XCTestCase {
         XCTAssertEqual(String(decoding: r.body, as: UTF8.self), #"{"max_tokens":4,"model":"a","prompt":"w2 w2 w2","stream":true,"stream_options":{"include_usage":true}}"#)
         XCTAssertEqual(r.inputWords, 3)
         let explicit = RequestFactory(scenario: scenario, baseURL: "http://h", prompts: RandomWordPrompts(scenario: scenario))
-        let implicit = RequestFactory(scenario: scenario, baseURL: "http://h")
+        let implicit = try RequestFactory(scenario: scenario, baseURL: "http://h")
         XCTAssertEqual((0..<20).map { explicit.make(sequence: $0).body }, (0..<20).map { implicit.make(sequence: $0).body })
     }
 
     func testRandomWordPromptsUseTheirOwnWordList() {
         let p = RandomWordPrompts(words: ["x"], lengths: 3...3)
-        var rng = SplitMix64(seed: 1)
-        let n = p.inputWords(sequence: 0, using: &rng)
-        XCTAssertEqual(n, 3)
-        XCTAssertEqual(p.text(sequence: 0, inputWords: n, using: &rng), "x x x")
+        var draws = RequestDraws(seed: 1, sequence: 0, maxNew: .fixed(5), adapters: AdapterPicker(Scenario.Adapters(ids: [], distribution: .uniform, baseShare: 0)))
+        let prompt = p.prompt(for: RequestSlot(sequence: 0), draws: &draws)
+        XCTAssertEqual(prompt.inputWords, 3)
+        XCTAssertEqual(prompt.content, .text("x x x"))
+        XCTAssertEqual(prompt.maxNewTokens, 5)
+        XCTAssertEqual(prompt.adapter, "")
     }
 }

@@ -20,6 +20,10 @@ protocol APIDialect: Sendable {
     /// The request body asking `adapter` (empty for the base model) to continue `prompt`, the scenario's `parameters` merged in.
     func body(prompt: String, adapter: String, maxNewTokens: Int, parameters: [String: JSONValue]) -> JSONValue
 
+    /// The body for `content`: text as `body(prompt:)`; a conversation as the API's messages, or flattened to text
+    /// by APIs that take only text (the default).
+    func body(content: PromptContent, adapter: String, maxNewTokens: Int, parameters: [String: JSONValue]) -> JSONValue
+
     /// True when the stream ends with a `data: [DONE]` sentinel rather than with a final JSON event.
     var endsWithDoneSentinel: Bool { get }
 
@@ -35,6 +39,10 @@ protocol APIDialect: Sendable {
 }
 
 extension APIDialect {
+    func body(content: PromptContent, adapter: String, maxNewTokens: Int, parameters: [String: JSONValue]) -> JSONValue {
+        body(prompt: content.flattened, adapter: adapter, maxNewTokens: maxNewTokens, parameters: parameters)
+    }
+
     /// Every dialect's events go through the same reader, specialised for the dialect.
     func parse(_ payload: [UInt8]) throws -> StreamEvent { try StreamEventParser.parse(payload, self) }
 }

@@ -1,11 +1,51 @@
-/// Where a run's prompts come from (random words today; datasets and traces next), so `RequestFactory` only assembles requests.
-/// A prompt is drawn in two steps because the factory's own draws (max_new_tokens, then the adapter) sit between its length
-/// and its words in each request's seeded stream, and that order is what keeps old seeds giving the same requests;
-/// a source that needs no shared draws may ignore `rng` and derive its own `SplitMix64(seed:stream:index:)`.
+/// Where a run's prompts come from (random words, a dataset, a trace, shared prefixes, sessions), so
+/// `RequestFactory` only assembles requests. A source decides per request as much as it knows (content, adapter,
+/// max_new_tokens, expected answer, origin) and leaves the rest to the scenario through `draws`.
+///
+/// Seeds: `draws.rng` is request `slot.sequence`'s own seeded stream. The random-word source draws its length,
+/// then `draws.maxNewTokens()`, then `draws.adapter()`, then its words, which is the order that keeps old seeds
+/// giving byte-identical requests; any other source may draw in any order, or derive its own
+/// `SplitMix64(seed:stream:index:)`. The factory draws whatever the source left nil after it returns.
 public protocol PromptSource: Sendable {
-    /// Request `sequence`'s prompt length in words, drawn from `rng` before the factory's own draws.
-    func inputWords(sequence: Int, using rng: inout SplitMix64) -> Int
+    /// Request `slot`'s prompt. Called once per request, on the transport queue, in sequence order.
+    func prompt(for slot: RequestSlot, draws: inout RequestDraws) -> Prompt
+}
 
-    /// Request `sequence`'s prompt text of `inputWords` words, drawn from `rng` after the factory's own draws.
-    func text(sequence: Int, inputWords: Int, using rng: inout SplitMix64) -> String
+/// Which request is being made: its place in the run and, for closed models, in its virtual user's life.
+public struct RequestSlot: Sendable, Equatable {
+    /// Order the run starts requests in (0-based); the seed's stream index.
+    public var sequence: Int
+    /// The virtual user (closed model) or slot (open model) sending it.
+    public var vu: Int
+    /// How many requests this VU sent before this one (0-based), so per-VU workloads (sessions) know the turn.
+    public var vuIteration: Int
+    /// The open model's arrival number (0-based, dropped arrivals included), so a trace source knows which line
+    /// this arrival was; nil for closed models.
+    public var arrival: Int?
+
+    public init(sequence: Int, vu: Int = 0, vuIteration: Int = 0, arrival: Int? = nil) {
+        self.sequence = sequence; self.vu = vu; self.vuIteration = vuIteration; self.arrival = arrival
+    }
+}
+
+/// The scenario's own per-request choices, drawn from the request's seeded stream when the source asks for them.
+public struct RequestDraws {
+    /// Request `sequence`'s seeded stream (`SplitMix64(seed:, stream: 1, index: sequence)`).
+    public var rng: SplitMix64
+    let sequence: Int
+    let maxNew: LengthDistribution
+    let adapters: AdapterPicker
+
+    init(seed: UInt64, sequence: Int, maxNew: LengthDistribution, adapters: AdapterPicker) {
+        rng = SplitMix64(seed: seed, stream: 1, index: UInt64(sequence))
+        self.sequence = sequence
+        self.maxNew = maxNew
+        self.adapters = adapters
+    }
+
+    /// The scenario's `workload.output` or `max_new_tokens`.
+    public mutating func maxNewTokens() -> Int { maxNew.sample(using: &rng) }
+
+    /// An adapter from the scenario's mix ("" for the base model).
+    public mutating func adapter() -> String { adapters.pick(sequence: sequence, rng: &rng) }
 }

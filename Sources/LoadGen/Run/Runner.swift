@@ -141,7 +141,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         if isStopping { throw RunError.interruptedBeforeStart }
 
-        let factory = RequestFactory(scenario: scenario, baseURL: baseURL)
+        let factory: RequestFactory
+        do { factory = try RequestFactory(scenario: scenario, baseURL: baseURL) } catch { throw RunError.output("\(error)") }
         let runId = options.runId ?? Self.newRunId()
         let recorderBox = RecorderBox()
         queue.sync {

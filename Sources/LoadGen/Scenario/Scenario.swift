@@ -149,4 +149,6 @@ public struct Scenario: Sendable {
     public var resolvedDocument: JSONValue
     /// Where the server's Prometheus metrics are scraped during the window (`server_metrics`).
     public var serverMetrics = ServerMetrics()
+    /// Where prompts come from (`workload`); random words when absent.
+    public var workload = Workload()
 }

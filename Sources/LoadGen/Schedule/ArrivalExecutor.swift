@@ -10,13 +10,15 @@ final class ArrivalExecutor: Executor {
     private let clock: RunClock
     private var pacer: ArrivalPacer
     private var freeSlots: [Int]
-    /// Intended start times of arrivals waiting for a slot (bounded by `maxQueue`).
-    private var waiting: [UInt64] = []
+    /// Intended start times and arrival numbers of arrivals waiting for a slot (bounded by `maxQueue`).
+    private var waiting: [(intended: UInt64, arrival: Int)] = []
     private var waitingHead = 0
     private let maxQueue: Int
     private var startMicros: UInt64 = 0
     /// Monotonic time of the next arrival; nil once the schedule has no more.
     private var nextArrival: UInt64?
+    /// Number of `nextArrival` (0-based, counting dropped ones), so a trace source knows which line it is.
+    private var arrivalNumber = 0
     private var issuing = true
     private var finished: (() -> Void)?
     private(set) var dropped = 0
@@ -60,20 +62,21 @@ final class ArrivalExecutor: Executor {
             }
             handled += 1
             if let slot = freeSlots.popLast() {
-                send(slot: slot, intended: intended)
+                send(slot: slot, intended: intended, arrival: arrivalNumber)
             } else if waiting.count - waitingHead < maxQueue {
-                waiting.append(intended)
+                waiting.append((intended, arrivalNumber))
             } else {
                 dropped += 1
             }
+            arrivalNumber += 1
             nextArrival = pacer.next().map { startMicros + $0 }
         }
         guard let next = nextArrival else { stopIssuing(); return }
         wakes.schedule(at: next) { [unowned self] in self.arrive() }
     }
 
-    private func send(slot: Int, intended: UInt64) {
-        sender.send(vu: slot, intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
+    private func send(slot: Int, intended: UInt64, arrival: Int) {
+        sender.send(vu: slot, intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros), arrival: arrival) { [unowned self] _ in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1
@@ -81,7 +84,7 @@ final class ArrivalExecutor: Executor {
                     self.waiting.removeFirst(self.waitingHead)
                     self.waitingHead = 0
                 }
-                self.send(slot: slot, intended: next)
+                self.send(slot: slot, intended: next.intended, arrival: next.arrival)
             } else {
                 self.freeSlots.append(slot)
                 self.checkFinished()
@@ -104,6 +107,7 @@ final class ArrivalExecutor: Executor {
         let now = clock.nowMicros()
         while let intended = nextArrival, intended <= now {
             dropped += 1
+            arrivalNumber += 1
             nextArrival = pacer.next().map { startMicros + $0 }
         }
         checkFinished()

@@ -19,7 +19,16 @@ protocol Executor: AnyObject {
 protocol RequestSending: AnyObject {
     /// Sends the run's next request for `vu`; `done` runs once it has ended and been recorded, saying whether it failed.
     func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (_ failed: Bool) -> Void)
+    /// As above, for the open model's arrival number `arrival` (counting dropped arrivals), so a trace's line is known.
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, arrival: Int?, done: @escaping (_ failed: Bool) -> Void)
     var inFlight: Int { get }
+}
+
+extension RequestSending {
+    /// Senders that do not care which arrival a request is.
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, arrival: Int?, done: @escaping (_ failed: Bool) -> Void) {
+        send(vu: vu, intendedMicros: intendedMicros, stage: stage, done: done)
+    }
 }
 
 /// Timed wake-ups at monotonic microseconds; `WakeQueue` is the real one, on a dispatch timer.

@@ -16,6 +16,8 @@ public struct RecordBuilder: Sendable {
                                inputWords: request.inputWords, maxNewTokens: request.maxNewTokens, status: 0)
         record.stage = stage
         record.clientRequestId = request.clientRequestId
+        record.origin = request.origin
+        record.traceOffsetMicros = request.arrivalOffsetMicros
     }
 
     /// True once the stream's final event was seen: later transport errors do not fail the request.

@@ -13,6 +13,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     let onRecord: (RequestRecord) -> Void
     private var nextSequence = 0
     private var touched: Set<String> = []
+    /// Requests each VU has sent so far, so a per-VU workload (sessions) knows which turn is next.
+    private var vuIterations: [Int: Int] = [:]
     /// Set while in-flight requests are being cut off at the end of a run: their records are not measured.
     private var cuttingOff = false
     private(set) var interrupted = 0
@@ -31,9 +33,16 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
 
     /// Sends the run's next request on behalf of `vu`; `done` runs when it has ended and been recorded.
     func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (_ failed: Bool) -> Void) {
+        send(vu: vu, intendedMicros: intendedMicros, stage: stage, arrival: nil, done: done)
+    }
+
+    /// As `send(vu:intendedMicros:stage:done:)`, for the open model's arrival number `arrival` (a trace's line).
+    func send(vu: Int, intendedMicros: UInt64, stage: Int, arrival: Int?, done: @escaping (_ failed: Bool) -> Void) {
         let sequence = nextSequence
         nextSequence += 1
-        var request = factory.make(sequence: sequence)
+        let iteration = vuIterations[vu, default: 0]
+        vuIterations[vu] = iteration + 1
+        var request = factory.make(slot: RequestSlot(sequence: sequence, vu: vu, vuIteration: iteration, arrival: arrival))
         request.clientRequestId = "\(runId)-\(sequence)"
         let cold = touched.insert(request.adapter).inserted
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)

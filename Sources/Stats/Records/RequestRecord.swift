@@ -71,6 +71,10 @@ public struct RequestRecord: Sendable, Equatable {
     public var clientRequestId: String?
     /// Time spent opening a new connection (TCP, TLS) within the request; 0 when a kept-alive one was reused.
     public var connectMicros: UInt64 = 0
+    /// Where the workload took the request from (trace line, session, turn, prefix group).
+    public var origin = RequestOrigin()
+    /// Trace replay: the arrival's offset from the window start as the trace says (after `speed`).
+    public var traceOffsetMicros: UInt64?
     /// The adapter the server said answered (`x-adapter-id`, or an OpenAI chunk's `model`); nil when it did not say.
     public var servedAdapter: String?
     /// The generated text, kept only when the run keeps responses (task workloads, `responses: true`).
