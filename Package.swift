@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "LoadGen",
-            dependencies: ["CCurl", "Stats", "ConfigIssues"]
+            dependencies: ["CCurl", "Stats", "ConfigIssues", "Quality"]
         ),
         .target(
             name: "LorabenchCLI",
@@ -57,8 +57,8 @@ let package = Package(
         .executableTarget(name: "lorabench", dependencies: ["LorabenchCLI"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
         .testTarget(name: "QualityTests", dependencies: ["Quality"]),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "LoraxSim", "Stats"]),
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "LoraxSim", "Stats", "Quality"]),
         .testTarget(name: "LoraxSimTests", dependencies: ["LoraxSim"]),
-        .testTarget(name: "LorabenchCLITests", dependencies: ["LorabenchCLI", "LoadGen", "LoraxSim", "Stats"]),
+        .testTarget(name: "LorabenchCLITests", dependencies: ["LorabenchCLI", "LoadGen", "LoraxSim", "Stats", "Quality"]),
     ]
 )

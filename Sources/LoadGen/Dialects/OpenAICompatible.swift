@@ -31,11 +31,24 @@ extension OpenAICompatibleDialect {
                 guard index == 0 else { try s.skipValue(); return }
                 var text: Bool?, content: Bool?, role = false
                 try s.readObject { s, k in
-                    if k.isKey("text") { text = try s.readStringOrNull().map { !$0.isEmpty } }
-                    else if k.isKey("delta") {
+                    if k.isKey("text") {
+                        if capturesText {
+                            e.tokenText = try s.readTextOrNull()
+                            text = e.tokenText.map { !$0.isEmpty }
+                        } else {
+                            text = try s.readStringOrNull().map { !$0.isEmpty }
+                        }
+                    } else if k.isKey("delta") {
                         if try s.readNull() { return }
                         try s.readObject { s, dk in
-                            if dk.isKey("content") { content = try s.readStringOrNull().map { !$0.isEmpty } }
+                            if dk.isKey("content") {
+                                if capturesText {
+                                    e.tokenText = try s.readTextOrNull()
+                                    content = e.tokenText.map { !$0.isEmpty }
+                                } else {
+                                    content = try s.readStringOrNull().map { !$0.isEmpty }
+                                }
+                            }
                             else if dk.isKey("role") { role = try s.readStringOrNull() != nil }
                             else { try s.skipValue() }
                         }
@@ -48,6 +61,10 @@ extension OpenAICompatibleDialect {
                 e.hasText = text == true || content == true
             }
             return .defining
+        }
+        if capturesText, key.isKey("model") {
+            e.model = try s.readTextOrNull()
+            return .read
         }
         if key.isKey("usage") {
             if try s.readNull() { return .read }

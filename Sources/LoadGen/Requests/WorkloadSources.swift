@@ -4,6 +4,7 @@ public enum WorkloadSources {
     public static func make(_ scenario: Scenario) throws -> any PromptSource {
         switch scenario.workload.source {
         case .random: return RandomWordPrompts(scenario: scenario)
+        case .task(let t): return TaskPrompts(t)
         }
     }
 }

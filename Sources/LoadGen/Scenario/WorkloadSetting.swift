@@ -7,6 +7,8 @@ extension Scenario {
         public enum Source: Sendable {
             /// Words from the word list.
             case random
+            /// LoRA Land evaluation tasks, each bound to an adapter (`{"task": …, "adapter": …}` or `{"tasks": […]}`).
+            case task(TaskWorkload)
         }
 
         public var source: Source = .random
@@ -37,6 +39,9 @@ enum WorkloadSetting {
             return Scenario.Workload()
         }
         // Forms without "source" go here, before the dispatch.
+        if o["source"] == nil, o["task"] != nil || o["tasks"] != nil {
+            return Scenario.Workload(source: TaskWorkloadSetting.parse(o, &r).map { .task($0) } ?? .random)
+        }
         guard let source = r.string(o, "source", "workload") else {
             if o["source"] == nil { r.fail("workload.source", "required: one of \(list(sources))") }
             return Scenario.Workload()

@@ -27,7 +27,7 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
         headers = list
         headerLines = lines
         scenarioSetsRequestId = scenario.target.headers.contains { $0.name.lowercased() == "x-request-id" }
-        dialect = scenario.target.api.dialect
+        dialect = scenario.target.api.dialect(capturingText: scenario.keepsResponses)
         requestTimeoutMs = Int(scenario.requestTimeout.microseconds / 1000)
         idleTimeoutMicros = UInt64(scenario.streamIdleTimeout.microseconds)
         maxEventBytes = scenario.maxEventBytes
@@ -208,6 +208,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             isEventStream = contentType.contains("text/event-stream")
         }
         else if name == "x-request-id" { requestId = value }
+        else if name == "x-adapter-id" { builder.stated(adapter: value, by: .header) }
         else if name == "content-encoding" { contentEncoding = value.lowercased() }
     }
 

@@ -27,6 +27,7 @@ public struct TaskPlan: Sendable {
         public var item: Int
         /// It re-asks canary prompt `item` of its binding.
         public var canary: Bool
+        public init(binding: Int, item: Int, canary: Bool) { self.binding = binding; self.item = item; self.canary = canary }
     }
 
     public let bindings: [Binding]
