@@ -80,6 +80,14 @@ public struct RecordBuilder: Sendable {
         }
     }
 
+    /// The server's headers show the base model answered (LoRAX's `x-model-id` without `x-adapter-id`) while an
+    /// adapter was asked for.
+    public mutating func statedBaseModel(by source: AdapterIdentity.Source) {
+        guard !record.adapter.isEmpty, mismatch == nil else { return }
+        mismatch = ("", source)
+        record.servedAdapter = ""
+    }
+
     /// Marks the request failed (first failure wins).
     public mutating func fail(_ cls: ErrorClass, type: String? = nil, message: String, at now: UInt64) {
         guard record.errorClass == nil, !sawFinal else { return }
@@ -96,8 +104,8 @@ public struct RecordBuilder: Sendable {
         }
         if let m = mismatch, record.errorClass == nil {
             record.errorClass = .adapterMismatch
-            record.errorMessage = "the server says adapter \"\(m.adapter)\" answered (\(m.source.rawValue)); asked for "
-                + (record.adapter.isEmpty ? "the base model" : "\"\(record.adapter)\"")
+            let who = m.adapter.isEmpty ? "the base model answered (x-model-id without x-adapter-id)" : "adapter \"\(m.adapter)\" answered (\(m.source.rawValue))"
+            record.errorMessage = "the server says \(who); asked for " + (record.adapter.isEmpty ? "the base model" : "\"\(record.adapter)\"")
         }
         if let s = serverTokens, Self.plausible(s, events: record.tokenEvents, asked: record.maxNewTokens) {
             record.outputTokens = s

@@ -30,7 +30,7 @@ public enum QualityReport {
                        + "\(c.matched) matched, \(c.diverged) diverged (\(rule))")
             for d in c.examples.prefix(shownDivergences) {
                 let who = d.adapter.isEmpty ? "base model" : d.adapter
-                out.append("    \(who)\(d.servedAdapter.map { $0 != d.adapter ? " (served by \($0))" : "" } ?? ""): diverges at character \(d.divergesAt)")
+                out.append("    \(who)\(d.servedAdapter.map { $0 != d.adapter ? " (served by \($0.isEmpty ? "the base model" : $0))" : "" } ?? ""): diverges at character \(d.divergesAt)")
                 out.append("      idle:  \(quoted(d.baseline))")
                 out.append("      load:  \(quoted(d.answer))")
             }
