@@ -51,9 +51,11 @@ final class QualityRunTests: XCTestCase {
         let csv = try String(contentsOfFile: out.directory + "/quality.csv", encoding: .utf8)
         XCTAssertEqual(csv, QualityCSV.text(q))
         let lines = csv.split(separator: "\n")
-        XCTAssertEqual(lines.first, "adapter,task,metric,requests,scored,failed,score,exact,no_label,adapter_mismatches")
+        XCTAssertEqual(lines.first, "adapter,task,metric,requests,scored,failed,score,exact,no_label,adapter_mismatches,stage")
+        XCTAssertNil(q.byStage, "one stage: no per-stage rows")
+        XCTAssertEqual(lines.count, 4)
         XCTAssertEqual(String(lines[1]), "org/ticket,ticket_routing,first_label,\(q.rows[0].requests),\(q.rows[0].scored),0,"
-                       + String(format: "%.6f", q.rows[0].score!) + ",\(q.rows[0].exact),0,0")
+                       + String(format: "%.6f", q.rows[0].score!) + ",\(q.rows[0].exact),0,0,")
         let terminal = TerminalReport.render(out.summary)
         XCTAssertTrue(terminal.contains("  org/ticket                ticket_routing        first_label   "
                                         + ReportText.right(ReportText.number(q.rows[0].score! * 100) + " %", 10)), terminal)
@@ -121,6 +123,27 @@ final class QualityRunTests: XCTestCase {
         XCTAssertEqual(d.servedAdapter, "org/impostor")
         XCTAssertEqual(d.divergesAt, CanaryComparison.commonPrefix(d.baseline, d.answer))
         XCTAssertTrue(TerminalReport.render(out.summary).contains("\(d.adapter) (served by org/impostor): diverges at character \(d.divergesAt)"))
+    }
+
+    func testARampingRunScoresEachStage() async throws {
+        let review = Self.tasks + "/review_sentiment"
+        let h = try await SimHarness.start(#"{"profile":"fast","seed":4,"answer_keys":[{"task":"\#(review)","accuracy":{"org/r":0.6}}]}"#)
+        let s = try h.scenario(["stages": .array([.object(["duration": .string("1s"), "target": .int(2)]),
+                                                  .object(["duration": .string("1500ms"), "target": .int(12)])]),
+                                "workload": .object(["task": .string(review), "adapter": .string("org/r"), "max_new_tokens": .int(4)])])
+        let out = try await h.run(s)
+        await h.stop()
+        let q = try XCTUnwrap(out.summary.quality)
+        let stages = try XCTUnwrap(q.byStage)
+        XCTAssertEqual(stages.map(\.stage), [0, 1])
+        XCTAssertEqual(stages.reduce(0) { $0 + $1.requests }, q.rows[0].requests)
+        XCTAssertEqual(stages.reduce(0) { $0 + $1.exact }, q.rows[0].exact)
+        let rows = try readRequestsCSV(out.directory)
+        for st in stages { XCTAssertEqual(st.requests, rows.filter { $0["stage"] == String(st.stage!) }.count) }
+        let csv = try String(contentsOfFile: out.directory + "/quality.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 4)
+        XCTAssertTrue(csv[2].hasPrefix("org/r,review_sentiment,accuracy,\(stages[0].requests),") && csv[2].hasSuffix(",0"), String(csv[2]))
+        XCTAssertTrue(TerminalReport.render(out.summary).contains("    stage 1: org/r/review_sentiment "), TerminalReport.render(out.summary))
     }
 
     func testSweepOverConcurrencyHasTheQualityColumns() async throws {

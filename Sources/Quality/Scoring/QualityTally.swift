@@ -13,6 +13,8 @@ public final class QualityTally {
 
     public let plan: TaskPlan?
     private var rows: [QualitySummary.Row]
+    /// stageRows[stage][binding], created as stages are seen.
+    private var stageRows: [Int: [QualitySummary.Row]] = [:]
     private var identity = QualitySummary.Identity()
     private var canaries: QualitySummary.Canaries?
     /// baselines[binding][canary prompt]: the idle answer, nil until obtained or when its request failed.
@@ -56,22 +58,35 @@ public final class QualityTally {
         identity(of: record)
         guard let plan else { return Scored(pick: pick, score: nil, canaryMatched: nil) }
         if pick.canary { return Scored(pick: pick, score: nil, canaryMatched: compareCanary(record, pick: pick, plan: plan)) }
-        var row = rows[pick.binding]
-        row.requests += 1
-        if record.errorClass == .adapterMismatch { row.adapterMismatches += 1 }
+        let task = plan.bindings[pick.binding].task
         var score: Double?
+        var noLabel = false
         if record.succeeded, let text = record.generatedText {
-            let task = plan.bindings[pick.binding].task
-            let s = task.score(text, item: pick.item)
-            score = s
-            row.scored += 1
-            row.scoreSum += s
-            if s == 1 { row.exact += 1 }
-            if task.metric == .firstLabel, FirstLabel.find(in: text, labels: task.labels) == nil { row.noLabel! += 1 }
-        } else {
-            row.failed += 1
+            score = task.score(text, item: pick.item)
+            noLabel = task.metric == .firstLabel && FirstLabel.find(in: text, labels: task.labels) == nil
         }
-        rows[pick.binding] = row
+        func fold(_ row: inout QualitySummary.Row) {
+            row.requests += 1
+            if record.errorClass == .adapterMismatch { row.adapterMismatches += 1 }
+            if let s = score {
+                row.scored += 1
+                row.scoreSum += s
+                if s == 1 { row.exact += 1 }
+                if noLabel { row.noLabel! += 1 }
+            } else {
+                row.failed += 1
+            }
+        }
+        fold(&rows[pick.binding])
+        if stageRows[record.stage] == nil {
+            stageRows[record.stage] = rows.map { r in
+                var e = QualitySummary.Row(adapter: r.adapter, task: r.task, metric: r.metric)
+                e.stage = record.stage
+                if r.noLabel != nil { e.noLabel = 0 }
+                return e
+            }
+        }
+        fold(&stageRows[record.stage]![pick.binding])
         return Scored(pick: pick, score: score, canaryMatched: nil)
     }
 
@@ -98,5 +113,8 @@ public final class QualityTally {
     }
 
     /// The section for summary.json.
-    public var summary: QualitySummary { QualitySummary(rows: rows, identity: identity, canaries: canaries) }
+    public var summary: QualitySummary {
+        let byStage = stageRows.count > 1 ? stageRows.keys.sorted().flatMap { stageRows[$0]! } : nil
+        return QualitySummary(rows: rows, byStage: byStage, identity: identity, canaries: canaries)
+    }
 }

@@ -19,6 +19,16 @@ public enum QualityReport {
                            + [score, String(r.scored), String(r.failed), String(r.adapterMismatches)].map { ReportText.right($0, 10) }.joined())
             }
         }
+        if let stages = q.byStage, !stages.isEmpty {
+            out.append("  quality by stage (load level):")
+            for stage in Array(Set(stages.compactMap(\.stage))).sorted() {
+                let cells = stages.filter { $0.stage == stage }.map { r in
+                    (r.adapter.isEmpty ? "(base model)" : r.adapter) + "/" + r.task + " "
+                        + (r.score.map { ReportText.number($0 * 100) + " %" } ?? "no answers") + " of \(r.scored)"
+                }
+                out.append("    stage \(stage): " + cells.joined(separator: ", "))
+            }
+        }
         let id = q.identity
         if id.confirmed + id.mismatched > 0 {
             out.append("  adapter identity: \(id.confirmed) confirmed, \(id.mismatched) answered by another adapter (adapter_mismatch), "

@@ -21,6 +21,8 @@ public struct QualitySummary: Codable, Sendable, Equatable {
         public var noLabel: Int?
         /// Responses the server said another adapter gave.
         public var adapterMismatches: Int
+        /// The scenario stage (load level) these requests were scheduled in; nil for the whole run.
+        public var stage: Int?
         /// Mean score over scored answers (the accuracy for accuracy-type metrics); nil when none was scored.
         public var score: Double? { scored > 0 ? scoreSum / Double(scored) : nil }
 
@@ -31,7 +33,7 @@ public struct QualitySummary: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case adapter, task, metric, requests, scored, failed, exact, score
-            case scoreSum = "score_sum", noLabel = "no_label", adapterMismatches = "adapter_mismatches"
+            case scoreSum = "score_sum", noLabel = "no_label", adapterMismatches = "adapter_mismatches", stage
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -41,6 +43,7 @@ public struct QualitySummary: Codable, Sendable, Equatable {
             try c.encode(scoreSum, forKey: .scoreSum); try c.encode(exact, forKey: .exact)
             try c.encodeIfPresent(noLabel, forKey: .noLabel); try c.encode(adapterMismatches, forKey: .adapterMismatches)
             try c.encode(score, forKey: .score)
+            try c.encodeIfPresent(stage, forKey: .stage)
         }
 
         public init(from decoder: Decoder) throws {
@@ -51,6 +54,7 @@ public struct QualitySummary: Codable, Sendable, Equatable {
             scoreSum = try c.decode(Double.self, forKey: .scoreSum); exact = try c.decode(Int.self, forKey: .exact)
             noLabel = try c.decodeIfPresent(Int.self, forKey: .noLabel)
             adapterMismatches = try c.decode(Int.self, forKey: .adapterMismatches)
+            stage = try c.decodeIfPresent(Int.self, forKey: .stage)
         }
     }
 
@@ -119,10 +123,17 @@ public struct QualitySummary: Codable, Sendable, Equatable {
     }
 
     public var rows: [Row]
+    /// The same rows per scenario stage (each with its `stage`), when the run had more than one: quality per load level.
+    public var byStage: [Row]?
     public var identity: Identity
     public var canaries: Canaries?
 
-    public init(rows: [Row], identity: Identity, canaries: Canaries?) {
-        self.rows = rows; self.identity = identity; self.canaries = canaries
+    public init(rows: [Row], byStage: [Row]? = nil, identity: Identity, canaries: Canaries?) {
+        self.rows = rows; self.byStage = byStage; self.identity = identity; self.canaries = canaries
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rows, identity, canaries
+        case byStage = "by_stage"
     }
 }
