@@ -146,6 +146,25 @@ final class QualityRunTests: XCTestCase {
         XCTAssertTrue(TerminalReport.render(out.summary).contains("    stage 1: org/r/review_sentiment "), TerminalReport.render(out.summary))
     }
 
+    func testQualityThresholdsDecideTheExitCode() async throws {
+        let review = Self.tasks + "/review_sentiment"
+        let path = try writeTempScenario("""
+        {"name":"qthr","target":{"simulator":{"profile":"fast","seed":2,"answer_keys":[{"task":"\(review)","accuracy":{"org/r":0.75}}]}},
+         "concurrency":4,"duration":"1500ms","health":{"interval":"50ms","timeout":"5s"},
+         "workload":{"task":"\(review)","adapter":"org/r","max_new_tokens":4},
+         "thresholds":{"quality{task:review_sentiment}.accuracy":"> 0.9","quality{adapter:org/r}.accuracy":"> 0.7","quality.adapter_mismatches":"== 0"}}
+        """)
+        let r = await lorabench(["run", path, "--out", SimHarness.tempDir()])
+        XCTAssertEqual(r.code.rawValue, 99, r.err)
+        XCTAssertTrue(r.err.contains("thresholds failed: quality{task:review_sentiment}.accuracy > 0.9"), r.err)
+        XCTAssertTrue(r.out.contains("  ✓ quality{adapter:org/r}.accuracy > 0.7   (actual 0.7"), r.out)
+        XCTAssertTrue(r.out.contains("  ✓ quality.adapter_mismatches == 0   (actual 0)"), r.out)
+        let bad = try writeTempScenario(#"{"target":{"url":"http://127.0.0.1:9"},"duration":"1s","thresholds":{"quality{task:x}.acc":"> 1"}}"#)
+        let v = await lorabench(["validate", bad])
+        XCTAssertEqual(v.code.rawValue, 104)
+        XCTAssertTrue(v.err.contains("unknown statistic \"acc\""), v.err)
+    }
+
     func testSweepOverConcurrencyHasTheQualityColumns() async throws {
         let ticket = Self.tasks + "/ticket_routing"
         let path = try writeTempScenario("""

@@ -69,8 +69,9 @@ public final class RunRecorder {
         try timeseriesCSV.finish()
         var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
         summary.firstTouch = firstTouch.rows
-        summary.thresholds = thresholds.map { $0.evaluate(summary) }
+        // Collectors' sections first: thresholds may look at them (quality{task:x}.accuracy).
         amend(&summary)
+        summary.thresholds = thresholds.map { $0.evaluate(summary) }
         try AtomicFile.write(try summary.encoded(), to: directory + "/summary.json")
         return summary
     }

@@ -30,7 +30,7 @@ public struct Threshold: Codable, Sendable, Equatable {
 
     /// Parses one `"key": "expression"` pair; the error says what was expected.
     public static func parse(metric: String, expression: String) throws -> Threshold {
-        if !runMetrics.contains(metric) {
+        if !runMetrics.contains(metric), try QualityThreshold.parse(metric) == nil {
             let parts = metric.split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, latencyMetrics.contains(parts[0]) else {
                 throw ThresholdError(message: "unknown metric \"\(metric)\"; expected <metric>.<statistic> with metric one of "

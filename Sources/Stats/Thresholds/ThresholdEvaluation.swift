@@ -2,6 +2,7 @@
 extension Threshold {
     /// The number this threshold looks at in a summary (ms for latencies); nil when the run has none.
     public func actual(in s: RunSummary) -> Double? {
+        if let q = try? QualityThreshold.parse(metric) { return q.actual(in: s) }
         switch metric {
         case "error_rate": return s.requests.errorRate
         case "request_throughput": return s.throughput.requestThroughput
