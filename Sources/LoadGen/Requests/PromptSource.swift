@@ -22,9 +22,12 @@ public struct RequestSlot: Sendable, Equatable {
     /// The open model's arrival number (0-based, dropped arrivals included), so a trace source knows which line
     /// this arrival was; nil for closed models.
     public var arrival: Int?
+    /// When the request was meant to start, in microseconds from the window's start (drifting adapter popularity).
+    public var elapsedMicros: UInt64
 
-    public init(sequence: Int, vu: Int = 0, vuIteration: Int = 0, arrival: Int? = nil) {
+    public init(sequence: Int, vu: Int = 0, vuIteration: Int = 0, arrival: Int? = nil, elapsedMicros: UInt64 = 0) {
         self.sequence = sequence; self.vu = vu; self.vuIteration = vuIteration; self.arrival = arrival
+        self.elapsedMicros = elapsedMicros
     }
 }
 
@@ -33,12 +36,14 @@ public struct RequestDraws {
     /// Request `sequence`'s seeded stream (`SplitMix64(seed:, stream: 1, index: sequence)`).
     public var rng: SplitMix64
     let sequence: Int
+    let elapsedMicros: UInt64
     let maxNew: LengthDistribution
     let adapters: AdapterPicker
 
-    init(seed: UInt64, sequence: Int, maxNew: LengthDistribution, adapters: AdapterPicker) {
+    init(seed: UInt64, sequence: Int, elapsedMicros: UInt64 = 0, maxNew: LengthDistribution, adapters: AdapterPicker) {
         rng = SplitMix64(seed: seed, stream: 1, index: UInt64(sequence))
         self.sequence = sequence
+        self.elapsedMicros = elapsedMicros
         self.maxNew = maxNew
         self.adapters = adapters
     }
@@ -47,5 +52,14 @@ public struct RequestDraws {
     public mutating func maxNewTokens() -> Int { maxNew.sample(using: &rng) }
 
     /// An adapter from the scenario's mix ("" for the base model).
-    public mutating func adapter() -> String { adapters.pick(sequence: sequence, rng: &rng) }
+    public mutating func adapter() -> String { adapters.pick(sequence: sequence, rng: &rng, elapsedMicros: elapsedMicros) }
+
+    /// An adapter from the scenario's mix for something other than this request (a session, a prefix group):
+    /// drawn from `other` with `ordinal` standing in for the sequence (round-robin).
+    public func adapter(ordinal: Int, using other: inout SplitMix64) -> String {
+        adapters.pick(sequence: ordinal, rng: &other, elapsedMicros: elapsedMicros)
+    }
+
+    /// The scenario's adapter ids (empty: every request goes to the base model).
+    public var adapterIds: [String] { adapters.adapters.ids }
 }

@@ -42,7 +42,7 @@ public struct RequestFactory: Sendable {
         self.baseURL = baseURL
         self.prompts = prompts
         dialect = scenario.target.api.dialect
-        adapters = AdapterPicker(scenario.adapters)
+        adapters = AdapterPicker(scenario.adapters, drift: scenario.workload.adapterDrift)
     }
 
     /// Request number `sequence` of the run, for a source that needs nothing but the sequence.
@@ -50,7 +50,8 @@ public struct RequestFactory: Sendable {
 
     /// The request for `slot`: the source's prompt, the scenario's draws for what it left open.
     public func make(slot: RequestSlot) -> PreparedRequest {
-        var draws = RequestDraws(seed: scenario.seed, sequence: slot.sequence, maxNew: scenario.answerLengths, adapters: adapters)
+        var draws = RequestDraws(seed: scenario.seed, sequence: slot.sequence, elapsedMicros: slot.elapsedMicros,
+                                 maxNew: scenario.answerLengths, adapters: adapters)
         var p = prompts.prompt(for: slot, draws: &draws)
         let maxNew = p.maxNewTokens ?? draws.maxNewTokens()
         let adapter = p.adapter ?? draws.adapter()

@@ -146,6 +146,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         do { factory = try RequestFactory(scenario: scenario, baseURL: baseURL) } catch { throw RunError.output("\(error)") }
         let runId = options.runId ?? Self.newRunId()
         let recorderBox = RecorderBox()
+        let breakdown = WorkloadBreakdown.forScenario(scenario)
         queue.sync {
             let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
@@ -154,6 +155,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 statsQueue.async { [self] in
                     guard let rec = recorderBox.recorder else { return }
                     rec.add(record)
+                    breakdown?.add(record)
                     for c in collectors { c.record(record) }
                     checkWrites(rec)
                 }
@@ -197,14 +199,19 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                     ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime,
                                     failureBackoff: scenario.failureBackoff, startSpread: scenario.vuStartSpread)
                 case .constantArrivalRate, .rampingArrivalRate:
+                    // A trace's own times replace the pacer; the source holds the file both read.
+                    let times = (factory.prompts as? TracePrompts).map {
+                        TraceArrivals(replay: $0.replay, limitMicros: UInt64(scenario.load.duration.microseconds))
+                    }
                     ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
-                                         maxQueue: scenario.maxQueue, seed: scenario.seed)
+                                         maxQueue: scenario.maxQueue, seed: scenario.seed, times: times)
                 }
                 executor = ex
                 // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
                 wakes!.schedule(at: start + UInt64(scenario.load.duration.microseconds)) { [self] in
                     scheduleCutOff(after: scenario.gracefulStop)
                 }
+                driver!.windowStartMicros = start
                 ex.start(at: start) { done.resume() }
                 // A signal that arrived while the window was being set up.
                 if lock.withLock({ abortRequested }) {
@@ -217,6 +224,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         let end = clock.nowMicros()
         ticker.cancel()
+        if let trace = factory.prompts as? TracePrompts, let why = trace.replay.failure { options.log("trace replay stopped early: \(why)") }
         let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
             let r = Self.meanRate(scenario.load)
@@ -253,6 +261,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             }
         }
         statsQueue.sync { for c in collectors { c.finish(resultsDirectory: dir) } }
+        if let breakdown {
+            let lines = statsQueue.sync { () -> [String] in
+                do { try breakdown.write(to: dir) } catch { return ["workload.csv could not be written: \(error)"] }
+                return breakdown.lines
+            }
+            for l in lines { options.log(l) }
+        }
         return RunOutcome(summary: summary, directory: dir)
     }
 

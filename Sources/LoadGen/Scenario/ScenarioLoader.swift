@@ -103,7 +103,9 @@ public enum ScenarioLoader {
         if name.isEmpty || name.contains("/") { r.fail("name", "expected a non-empty name without \"/\", got \"\(name)\"") }
 
         let target = parseTarget(top["target"], environment: environment, &r)
-        let load = parseLoad(top, &r)
+        // A trace sets its own arrivals: its load is made once the trace has been read (below).
+        let isTrace = top["workload"]?.objectValue?["source"]?.stringValue == "trace"
+        var load = isTrace ? nil : parseLoad(top, &r)
         let arrival = parseArrival(top, &r)
         let maxQueue = r.int(top, "max_queue", "", range: 0...10_000_000) ?? 0
         if maxQueue > 0, case .some(.constantVUs) = load { r.fail("max_queue", "only used by arrival-rate executors") }
@@ -143,7 +145,13 @@ public enum ScenarioLoader {
         let thresholds = parseThresholds(top["thresholds"], &r)
         if let s = top["sweep"], s != .null, s.objectValue == nil { r.fail("sweep", "expected an object, got \(s.typeName)") }
         let serverMetrics = parseServerMetrics(top["server_metrics"], &r)
-        let workload = WorkloadSetting.parse(top["workload"], &r)
+        let workload = WorkloadSetting.parse(top["workload"], adapters: adapters, &r)
+        if isTrace {
+            if case .trace(let t) = workload.source { load = TraceSetting.load(top, t, &r) } else { load = TraceSetting.load(top, nil, &r) }
+        }
+        if case .sessions = workload.source, let l = load, l.executorName.hasSuffix("arrival-rate") {
+            r.fail("workload.source", "\"sessions\" runs under virtual users (constant-vus or ramping-vus): each VU holds one conversation at a time")
+        }
         let responses = r.bool(top, "responses", "") ?? false
         // Evaluation answers are decoded greedily (as the harness scores them), unless the scenario says otherwise.
         if case .task = workload.source, parameters["temperature"] == nil { parameters["temperature"] = .int(0) }

@@ -3,12 +3,12 @@ import Stats
 
 /// The open model (k6 `constant-arrival-rate` / `ramping-arrival-rate`): requests arrive on a seeded schedule
 /// whatever the server does; an arrival that finds all `max_vus` slots busy waits in a FIFO of `max_queue`
-/// or is counted as dropped, never delayed silently. The pacer decides when; this only acts on it.
+/// or is counted as dropped, never delayed silently. The pacer (or a trace's own times) decides when; this only acts on it.
 final class ArrivalExecutor: Executor {
     private let sender: RequestSending
     private let wakes: WakeScheduling
     private let clock: RunClock
-    private var pacer: ArrivalPacer
+    private var pacer: any ArrivalTimes
     private var freeSlots: [Int]
     /// Intended start times and arrival numbers of arrivals waiting for a slot (bounded by `maxQueue`).
     private var waiting: [(intended: UInt64, arrival: Int)] = []
@@ -25,12 +25,12 @@ final class ArrivalExecutor: Executor {
     var activeVUs: Int { sender.inFlight }
 
     init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, arrival: Scenario.Arrival,
-         maxQueue: Int, seed: UInt64) {
+         maxQueue: Int, seed: UInt64, times: (any ArrivalTimes)? = nil) {
         self.sender = sender
         self.wakes = wakes
         self.clock = clock
         self.maxQueue = maxQueue
-        pacer = ArrivalPacer(load: load, arrival: arrival, seed: seed)
+        pacer = times ?? ArrivalPacer(load: load, arrival: arrival, seed: seed)
         switch load {
         case .constantArrivalRate(_, _, _, _, let maxVUs), .rampingArrivalRate(_, _, _, _, let maxVUs):
             freeSlots = Array((0..<maxVUs).reversed())
@@ -76,7 +76,7 @@ final class ArrivalExecutor: Executor {
     }
 
     private func send(slot: Int, intended: UInt64, arrival: Int) {
-        sender.send(vu: slot, intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros), arrival: arrival) { [unowned self] _ in
+        sender.send(vu: slot, intendedMicros: intended, stage: pacer.stage(atElapsed: intended &- startMicros), arrival: arrival) { [unowned self] _ in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1

@@ -18,6 +18,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     /// Set while in-flight requests are being cut off at the end of a run: their records are not measured.
     private var cuttingOff = false
     private(set) var interrupted = 0
+    /// Start of the measured window (monotonic µs), so a request knows how far into the run it is; set by the runner.
+    var windowStartMicros: UInt64 = 0
 
     init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock, runId: String,
          onRecord: @escaping (RequestRecord) -> Void) {
@@ -42,7 +44,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         nextSequence += 1
         let iteration = vuIterations[vu, default: 0]
         vuIterations[vu] = iteration + 1
-        var request = factory.make(slot: RequestSlot(sequence: sequence, vu: vu, vuIteration: iteration, arrival: arrival))
+        var request = factory.make(slot: RequestSlot(sequence: sequence, vu: vu, vuIteration: iteration, arrival: arrival,
+                                                     elapsedMicros: intendedMicros &- min(intendedMicros, windowStartMicros)))
         request.clientRequestId = "\(runId)-\(sequence)"
         let cold = touched.insert(request.adapter).inserted
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)

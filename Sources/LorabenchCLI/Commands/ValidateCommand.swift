@@ -22,6 +22,7 @@ struct ValidateCommand: ConsoleCommand {
         let s = checked.scenario
         var line = "\(scenario): ok (\(s.name): \(s.load.executorName), \(DurationText.format(s.load.duration)), "
             + "\(s.adapters.ids.isEmpty ? "base model" : "\(s.adapters.ids.count) adapters"), api \(s.target.api.rawValue))"
+        if let w = s.workload.summary { line += "; workload: \(w)" }
         if let sweep = checked.sweep { line += "; sweep of \(sweep.cells.count) cells" }
         console.print(line)
         return LorabenchExit.ok

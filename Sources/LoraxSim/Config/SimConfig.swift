@@ -65,6 +65,10 @@ public struct SimConfig: Codable, Sendable, Equatable {
     /// Wake this many microseconds before each step's planned end and spin on the clock until it:
     /// trades a little CPU for precise token times on hosts (VMs) whose timer wake-ups are late by up to ~1 ms.
     public var timerLeadMicros: Int
+    /// Prefix-cache model (an assumption, see `PrefixCache`): blocks each adapter keeps; 0 turns the model off.
+    public var prefixCacheBlocks: Int
+    /// Words per prefix-cache block.
+    public var prefixBlockWords: Int
     /// Evaluation tasks answered from a key, per adapter with a configured accuracy (nil: none).
     public var answerKeys: [SimAnswerKey]?
     /// The adapter the `wrong_adapter` fault answers as; nil picks the next adapter the answer keys name.
@@ -97,6 +101,8 @@ public struct SimConfig: Codable, Sendable, Equatable {
         case replicas
         case stepJitter = "step_jitter"
         case timerLeadMicros = "timer_lead_micros"
+        case prefixCacheBlocks = "prefix_cache_blocks"
+        case prefixBlockWords = "prefix_block_words"
         case answerKeys = "answer_keys"
         case wrongAdapterAs = "wrong_adapter_as"
     }
@@ -130,5 +136,7 @@ public struct SimConfig: Codable, Sendable, Equatable {
         replicas = 1
         stepJitter = 0
         timerLeadMicros = 0
+        prefixCacheBlocks = 0
+        prefixBlockWords = 16
     }
 }

@@ -20,6 +20,8 @@ extension SimConfig {
         }
         check(keepAliveSeconds > 0 && keepAliveSeconds.isFinite, .keepAliveSeconds, "must be > 0")
         check((0...100_000).contains(timerLeadMicros), .timerLeadMicros, "must be in [0, 100000]")
+        check((0...10_000_000).contains(prefixCacheBlocks), .prefixCacheBlocks, "must be in [0, 10000000]")
+        check((1...100_000).contains(prefixBlockWords), .prefixBlockWords, "must be in [1, 100000]")
         check(stepJitter >= 0 && stepJitter < 1, .stepJitter, "must be in [0, 1)")
         check(eosProbability >= 0 && eosProbability <= 1, .eosProbability, "must be in [0, 1]")
         for (k, key) in (answerKeys ?? []).enumerated() {

@@ -36,6 +36,8 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
     public var errorType: String?
     /// finish_reason ("length", "eos_token") when the request completed.
     public var finishReason: String?
+    /// Input tokens the prefix-cache model found cached for this adapter (nil when the model is off or it was never admitted).
+    public var cachedPrefixTokens: Int? = nil
     /// The adapter that answered when it was not the one asked for (the `wrong_adapter` fault); nil otherwise.
     public var servedAdapter: String?
     /// The answer came from an answer key (right or wrong as the adapter's accuracy says); nil for ordinary words.
@@ -49,6 +51,7 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
         case tokenMicros = "token_micros", outputTokens = "output_tokens"
         case cold, fault, status
         case errorType = "error_type", finishReason = "finish_reason"
+        case cachedPrefixTokens = "cached_prefix_tokens"
         case servedAdapter = "served_adapter", answerKeyRight = "answer_key_right"
     }
 }
@@ -67,7 +70,8 @@ extension SimRequestRecord {
         self.init(id: r.spec.id, route: r.spec.route, adapter: r.spec.adapter, inputTokens: r.spec.inputTokens, maxNewTokens: r.maxNew,
                   receivedMicros: r.spec.receivedNanos / 1000, admittedMicros: r.admittedNanos > 0 ? r.admittedNanos / 1000 : nil,
                   firstTokenMicros: r.firstTokenMicros, lastTokenMicros: r.lastTokenMicros, tokenMicros: r.tokenMicros,
-                  outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish)
+                  outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish,
+                  cachedPrefixTokens: r.cachedTokens)
         servedAdapter = r.spec.servedAdapter
         answerKeyRight = r.answerKeyRight
     }

@@ -35,6 +35,8 @@ struct GenerationSpec {
     var inputTokens = 0
     /// Characters in the prompt (set by `measurePrompt`).
     var inputChars = 0
+    /// The prompt's prefix-cache block hashes (set by `measurePrompt` when the prefix-cache model is on).
+    var prefixBlocks: [UInt64] = []
     /// The prompt was empty (LoRAX rejects it).
     var inputsEmpty: Bool { inputChars == 0 }
 
@@ -46,8 +48,9 @@ struct GenerationSpec {
     var receivedNanos: UInt64 = 0
 
     /// Counts the prompt (no tokenizer: ceil(words × tokensPerWord), at least 1 when not empty) and drops its text.
-    mutating func measurePrompt(tokensPerWord: Double) {
+    mutating func measurePrompt(tokensPerWord: Double, prefixBlockWords: Int? = nil) {
         let text = prompt ?? ""
+        if let w = prefixBlockWords { prefixBlocks = PrefixCache.blocks(of: text, blockWords: w) }
         promptHash = AnswerBook.hash(text)
         inputTokens = text.isEmpty ? 0 : max(1, Int((Double(Self.wordCount(text)) * tokensPerWord).rounded(.up)))
         inputChars = text.count

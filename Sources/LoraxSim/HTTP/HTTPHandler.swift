@@ -168,7 +168,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler, Respons
             respondText(HTTPResponseStatus(statusCode: error.status), error.message)
             return
         }
-        spec.measurePrompt(tokensPerWord: config.tokensPerWord)
+        spec.measurePrompt(tokensPerWord: config.tokensPerWord, prefixBlockWords: config.prefixCacheBlocks > 0 ? config.prefixBlockWords : nil)
         spec.id = h.headers.first(name: "x-request-id") ?? engine.nextRequestID()
         spec.route = path
         spec.receivedNanos = received

@@ -27,6 +27,7 @@ final class Engine: @unchecked Sendable {
 
     private let adapters: AdapterScheduler
     private var batch = RunningBatch()
+    private var prefixCache: PrefixCache
     private var keepAlive: KeepAliveSweep
     private var waiting: [SimRequest] = []
     private var waitingLive = 0
@@ -50,6 +51,7 @@ final class Engine: @unchecked Sendable {
         self.index = index
         adapters = AdapterScheduler(loop: loop, config: config, shared: shared)
         keepAlive = KeepAliveSweep(config: config)
+        prefixCache = PrefixCache(capacity: config.prefixCacheBlocks)
         jitterRng = SplitMix64(seed: config.seed ^ (0x7177 &+ UInt64(index)))
         stallNanos = UInt64(config.faults.stallMs * 1e6)
         adapters.onReady = { [weak self] now in self?.adapterReady(at: now) }
@@ -203,7 +205,7 @@ final class Engine: @unchecked Sendable {
                     if batch.fits(r, config: config) {
                         join(r, at: start)
                         admitted += 1
-                        prefillTokens += r.spec.inputTokens
+                        prefillTokens += r.spec.inputTokens - cachedPrefix(r)
                         continue
                     }
                     blocked = true  // FCFS: the oldest ready head does not fit, nobody overtakes it
@@ -232,6 +234,15 @@ final class Engine: @unchecked Sendable {
 
     private func gauges() -> ReplicaGauges {
         ReplicaGauges(inFlight: inFlight, queued: waitingLive, batch: batch.count, loaded: adapters.loadedCount, batchTokens: batch.reservedTokens)
+    }
+
+    /// Input tokens of `r` its adapter's prefix cache holds (at least one token is always prefilled); 0 when the model is off.
+    private func cachedPrefix(_ r: SimRequest) -> Int {
+        guard config.prefixCacheBlocks > 0 else { return 0 }
+        let hits = prefixCache.admit(adapter: r.spec.adapter, blocks: r.spec.prefixBlocks)
+        let cached = min(max(r.spec.inputTokens - 1, 0), Int((Double(hits * config.prefixBlockWords) * config.tokensPerWord).rounded(.down)))
+        r.cachedTokens = cached
+        return cached
     }
 
     private func join(_ r: SimRequest, at start: UInt64) {

@@ -34,6 +34,8 @@ final class SimRequest {
     var stallDone = false
     /// It had to wait for its adapter to load.
     var cold = false
+    /// Input tokens the prefix-cache model found cached at admission (nil when the model is off).
+    var cachedTokens: Int?
     /// The answer-key words it says (vocabulary indexes), then EOS; nil draws words at random.
     var script: [UInt16]?
     /// Whether `script` is the right answer (ground truth for quality tests).

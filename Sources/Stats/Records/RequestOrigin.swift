@@ -9,8 +9,10 @@ public struct RequestOrigin: Sendable, Equatable {
     public var turn: Int?
     /// Which shared-prefix group the prompt starts with (`shared_prefix`), 0-based.
     public var prefixGroup: Int?
+    /// True for the run's first request carrying `prefixGroup`'s prefix to its adapter (nothing could have cached it yet).
+    public var prefixFirst: Bool?
 
-    public init(line: Int? = nil, session: String? = nil, turn: Int? = nil, prefixGroup: Int? = nil) {
-        self.line = line; self.session = session; self.turn = turn; self.prefixGroup = prefixGroup
+    public init(line: Int? = nil, session: String? = nil, turn: Int? = nil, prefixGroup: Int? = nil, prefixFirst: Bool? = nil) {
+        self.line = line; self.session = session; self.turn = turn; self.prefixGroup = prefixGroup; self.prefixFirst = prefixFirst
     }
 }

@@ -5,7 +5,7 @@ public enum RequestsCSV {
         "schedule_lag_ms", "output_tokens", "output_tokens_source", "token_events", "input_words", "input_tokens",
         "max_new_tokens", "status", "finish_reason", "error_class", "error_type", "error_message", "request_id", "connect_ms",
         "ttft_visible_ms", "client_request_id", "implausible_server_tokens",
-        "trace_line", "trace_offset_ms", "session", "turn", "prefix_group",
+        "trace_line", "trace_offset_ms", "session", "turn", "prefix_group", "prefix_first",
         "served_adapter",
     ]
 
@@ -20,7 +20,7 @@ public enum RequestsCSV {
             r.errorClass?.rawValue ?? "", r.errorType ?? "", r.errorMessage ?? "", r.requestId ?? "", msText(r.connectMicros),
             ms(r.ttftVisibleMicros), r.clientRequestId ?? "", r.implausibleServerTokens.map(String.init) ?? "",
             r.origin.line.map(String.init) ?? "", ms(r.traceOffsetMicros), r.origin.session ?? "", r.origin.turn.map(String.init) ?? "",
-            r.origin.prefixGroup.map(String.init) ?? "",
+            r.origin.prefixGroup.map(String.init) ?? "", r.origin.prefixFirst.map { $0 ? "1" : "0" } ?? "",
             r.servedAdapter ?? "",
         ]
     }
