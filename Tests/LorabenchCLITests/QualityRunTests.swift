@@ -104,6 +104,12 @@ final class QualityRunTests: XCTestCase {
         XCTAssertEqual(q.identity.mismatched, faulted.count)
         XCTAssertEqual(out.summary.requests.errors["adapter_mismatch"], faulted.count)
         XCTAssertEqual(q.identity.confirmed, measured.count - faulted.count)
+        // The server counted those answers as successes: the agreement counts them too, and leaves tokens unjudged.
+        let agreement = try XCTUnwrap(out.summary.server?.agreement)
+        XCTAssertEqual(agreement.checks.first { $0.name == "requests" }?.agrees, true)
+        XCTAssertEqual(agreement.checks.first { $0.name == "requests" }?.client, Double(measured.count))
+        XCTAssertEqual(agreement.checks.first { $0.name == "output_tokens" }?.note,
+                       "\(faulted.count) adapter_mismatch answer(s) are not in the client's token counts; tokens not judged")
         XCTAssertEqual(q.rows.reduce(0) { $0 + $1.adapterMismatches } + faulted.filter { t.plan.pick(sequence: $0.0).canary }.count, faulted.count)
         // Canaries: idle answers exist for the prompts whose idle request was not faulted; each faulted re-send of such a
         // prompt diverged (the impostor answers with its own words), every other re-send matched.
