@@ -104,14 +104,17 @@ final class TaskFolderTests: XCTestCase {
         let items = (0..<5).map { EvalTask.Item(prompt: "p\($0)", reference: "r", line: $0 + 1) }
         let meta = TaskMetadata(dataPath: "d", promptTemplate: "{x}", targetColumn: "y", metric: .accuracy)
         let task = EvalTask(name: "t", folder: "t", metadata: meta, items: items, labels: ["r"])
-        let plain = TaskPlan(bindings: [.init(task: task, adapter: "a"), .init(task: task, adapter: "b")], seed: 1, canaries: nil)
+        let plain = TaskPlan(bindings: [.init(task: task, adapter: "a"), .init(task: task, adapter: "b")], seed: nil, canaries: nil)
         let picks = (0..<20).map { plain.pick(sequence: $0) }
+        for b in 0..<2 { XCTAssertEqual(picks.filter { $0.binding == b }.map(\.item), [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]) }
+        let shuffled = TaskPlan(bindings: [.init(task: task, adapter: "a"), .init(task: task, adapter: "b")], seed: 7, canaries: nil)
         for b in 0..<2 {
-            let rows = picks.filter { $0.binding == b }.map(\.item)
+            let rows = (0..<20).map { shuffled.pick(sequence: $0) }.filter { $0.binding == b }.map(\.item)
             XCTAssertEqual(Set(rows.prefix(5)), Set(0..<5))
-            XCTAssertEqual(Set(rows.suffix(5)), Set(0..<5))
+            XCTAssertEqual(Array(rows.suffix(5)), Array(rows.prefix(5)), "every pass in the same shuffled order")
         }
-        let c = TaskPlan(bindings: [.init(task: task, adapter: "a"), .init(task: task, adapter: "b")], seed: 1,
+        XCTAssertNotEqual((0..<10).map { shuffled.pick(sequence: $0).item }, picks.map(\.item), "seed 7 shuffles")
+        let c = TaskPlan(bindings: [.init(task: task, adapter: "a"), .init(task: task, adapter: "b")], seed: nil,
                          canaries: .init(prompts: 2, every: 4, requiredPrefix: nil))
         let cp = (0..<16).map { c.pick(sequence: $0) }
         XCTAssertEqual(cp.filter(\.canary).map { [$0.binding, $0.item] }, [[0, 0], [1, 0], [0, 1], [1, 1]])

@@ -14,7 +14,7 @@ public struct TaskWorkload: Sendable {
 /// `canaries: {"prompts": 3, "every": 20, "match_prefix": 40}` and `max_new_tokens`. Task folders are read here,
 /// so `validate` refuses a bad one with its file and line.
 enum TaskWorkloadSetting {
-    static let keys = ["task", "adapter", "tasks", "canaries", "max_new_tokens", "seed"]
+    static let keys = ["task", "adapter", "tasks", "canaries", "max_new_tokens", "shuffle_seed"]
 
     static func parse(_ o: [String: JSONValue], _ r: inout ScenarioReader) -> TaskWorkload? {
         _ = r.object(.object(o), "workload", allowed: keys)
@@ -47,7 +47,7 @@ enum TaskWorkloadSetting {
             canaries = TaskPlan.Canaries(prompts: prompts, every: every, requiredPrefix: prefix)
         }
         let maxNew = r.int(o, "max_new_tokens", "workload", range: 1...1_000_000)
-        let seed = r.number(o, "seed", "workload", range: 0...9_007_199_254_740_991, integer: true).map { UInt64($0) } ?? 1
+        let seed = r.number(o, "shuffle_seed", "workload", range: 0...9_007_199_254_740_991, integer: true).map { UInt64($0) }
         guard !bindings.isEmpty else { return nil }
         return TaskWorkload(plan: TaskPlan(bindings: bindings, seed: seed, canaries: canaries), maxNewTokens: maxNew)
     }

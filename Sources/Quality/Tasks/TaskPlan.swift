@@ -1,5 +1,6 @@
 /// Which task row each request of a run asks, from the request's number alone (so a seed gives the same requests
-/// whatever order they complete in): bindings take turns, each walks its task's rows in a seeded order and starts
+/// whatever order they complete in): bindings take turns, each walks its task's rows in the file's order (or, when
+/// `seed` is given, a seeded shuffle of it) and starts
 /// again when it has asked them all, and every `canaryEvery`-th request re-asks one of a binding's canary prompts.
 public struct TaskPlan: Sendable {
     /// One task answered by one adapter ("" for the base model).
@@ -34,12 +35,15 @@ public struct TaskPlan: Sendable {
     public let canaries: Canaries?
     private let orders: [[Int]]
 
-    public init(bindings: [Binding], seed: UInt64, canaries: Canaries?) {
+    /// `seed` nil walks each task in its file's order: a run that stops part-way through a pass has then asked a
+    /// contiguous stretch of rows, as a harness does; a seed shuffles each binding's order.
+    public init(bindings: [Binding], seed: UInt64?, canaries: Canaries?) {
         precondition(!bindings.isEmpty, "a task plan needs a binding")
         self.bindings = bindings
         self.canaries = canaries
         orders = bindings.enumerated().map { b, binding in
-            Self.shuffled(binding.task.items.count, seed: seed &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
+            guard let seed else { return Array(binding.task.items.indices) }
+            return Self.shuffled(binding.task.items.count, seed: seed &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
         }
     }
 
