@@ -47,6 +47,20 @@ final class TaskWorkloadTests: XCTestCase {
         XCTAssertEqual(warm.parameters["temperature"], .double(0.7))
     }
 
+    func testShippedTaskScenariosAreValid() throws {
+        // Their task folders are relative to the working directory, as a user runs them from the repository.
+        guard FileManager.default.fileExists(atPath: "examples/tasks/ticket_routing/metadata.yaml") else {
+            throw XCTSkip("not run from the repository root")
+        }
+        let q = try ScenarioLoader.load(path: Self.repo.appendingPathComponent("scenarios/quality-tasks.json").path, environment: [:])
+        guard case .task(let t) = q.workload.source else { return XCTFail("quality-tasks is a task workload") }
+        XCTAssertEqual(t.plan.bindings.map(\.adapter), ["org/ticket-router", "", "org/review-sentiment"])
+        XCTAssertEqual(t.plan.canaries, TaskPlan.Canaries(prompts: 2, every: 25, requiredPrefix: nil))
+        let v = try ScenarioLoader.load(path: Self.repo.appendingPathComponent("scenarios/vllm-tasks.json").path, environment: [:])
+        guard case .task(let vt) = v.workload.source else { return XCTFail("vllm-tasks is a task workload") }
+        XCTAssertEqual(vt.plan.bindings.map(\.adapter), ["a1", "a2"])
+    }
+
     func testResponsesOptInForOtherWorkloads() throws {
         XCTAssertFalse(try loadGenScenario().keepsResponses)
         XCTAssertTrue(try loadGenScenario(["responses": .bool(true)]).keepsResponses)
