@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // Typed, logic-free wrappers over libcurl's variadic setopt/getinfo calls (Swift cannot call C variadics).
@@ -29,15 +31,21 @@ let package = Package(
         .target(
             name: "LoraxSim",
             dependencies: [
-                "ConfigIssues",
+                "ConfigIssues", "Quality",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // LoRA Land evaluation tasks: task folders (metadata.yaml, data, template), metric functions, scores per
+        // adapter/task/load level, golden canaries. The only module that reads YAML.
+        .target(
+            name: "Quality",
+            dependencies: ["Stats", "ConfigIssues", .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift")]
+        ),
         .target(
             name: "LoadGen",
-            dependencies: ["CCurl", "Stats", "ConfigIssues"]
+            dependencies: ["CCurl", "Stats", "ConfigIssues", "Quality"]
         ),
         .target(
             name: "LorabenchCLI",
@@ -48,8 +56,9 @@ let package = Package(
         ),
         .executableTarget(name: "lorabench", dependencies: ["LorabenchCLI"]),
         .testTarget(name: "StatsTests", dependencies: ["Stats"]),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "LoraxSim", "Stats"]),
+        .testTarget(name: "QualityTests", dependencies: ["Quality"]),
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "LoraxSim", "Stats", "Quality"]),
         .testTarget(name: "LoraxSimTests", dependencies: ["LoraxSim"]),
-        .testTarget(name: "LorabenchCLITests", dependencies: ["LorabenchCLI", "LoadGen", "LoraxSim", "Stats"]),
+        .testTarget(name: "LorabenchCLITests", dependencies: ["LorabenchCLI", "LoadGen", "LoraxSim", "Stats", "Quality"]),
     ]
 )

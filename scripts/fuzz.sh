@@ -24,7 +24,8 @@ fi
 
 S=Sources/Stats L=Sources/LoadGen
 config_files=(Sources/ConfigIssues/ConfigIssue.swift Sources/ConfigIssues/Suggestion.swift)
-stats_files=($S/Summary/JSONValue.swift $S/Aggregate/SLO.swift $S/Records/RequestRecord.swift $S/Thresholds/Threshold.swift)
+stats_files=($S/Summary/JSONValue.swift $S/Aggregate/SLO.swift $S/Records/RequestRecord.swift $S/Records/RequestOrigin.swift $S/Thresholds/Threshold.swift
+             $S/Thresholds/QualityThreshold.swift)
 loadgen_common=($L/Scenario/ServerMetricsSetting.swift $L/Scenario/Scenario.swift $L/Scenario/ScenarioIssue.swift $L/Scenario/DurationText.swift)
 case "$target" in
   sse)

@@ -47,7 +47,9 @@ final class WorkloadSeamTests: XCTestCase {
         XCTAssertEqual(cols["session"], "s2")
         XCTAssertEqual(cols["turn"], "2")
         XCTAssertEqual(cols["prefix_group"], "")
-        XCTAssertEqual(RequestsCSV.header.suffix(6), ["trace_line", "trace_offset_ms", "session", "turn", "prefix_group", "prefix_first"])
+        // Appended after implausible_server_tokens, in this order (later columns may follow).
+        let at = RequestsCSV.header.firstIndex(of: "implausible_server_tokens")! + 1
+        XCTAssertEqual(Array(RequestsCSV.header[at..<(at + 6)]), ["trace_line", "trace_offset_ms", "session", "turn", "prefix_group", "prefix_first"])
     }
 
     /// What a source leaves nil the factory draws from the scenario, after the source's own draws.

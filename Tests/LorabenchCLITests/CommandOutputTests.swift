@@ -262,6 +262,6 @@ final class JSONLinesOutputTests: XCTestCase {
 
     func testJSONStringsAreEscaped() {
         XCTAssertEqual(RequestsJSONL.line(header: ["sequence", "error_message", "ttft_ms"], row: ["3", "bad \"x\"\n\u{0}\\", ""]),
-                       #"{"sequence":3,"error_message":"bad \"x\"\n\u0000\\","ttft_ms":null}"# + "\n")
+                       #"{"sequence":3,"error_message":"bad \"x\"\n\u0000\\","ttft_ms":null}"#)
     }
 }

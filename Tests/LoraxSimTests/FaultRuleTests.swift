@@ -32,7 +32,7 @@ final class FaultRuleTests: XCTestCase {
     }
 
     func testSeveralRulesFireInPrecedenceOrder() {
-        XCTAssertEqual(SimFaultKind.allCases, [.httpError, .streamError, .disconnect, .incomplete, .malformed, .stall])
+        XCTAssertEqual(SimFaultKind.allCases, [.httpError, .streamError, .disconnect, .incomplete, .malformed, .stall, .wrongAdapter])
         var f = SimFaults()
         XCTAssertEqual(f.rules.map(\.kind), SimFaultKind.allCases)
         f[.stall].every = 1
@@ -68,7 +68,8 @@ final class FaultRuleTests: XCTestCase {
     func testRulesUseTheFlatJSONKeys() throws {
         XCTAssertEqual(SimFaults.keys, ["http_error_rate", "http_error_every", "stream_error_rate", "stream_error_every",
                                         "disconnect_rate", "disconnect_every", "incomplete_rate", "incomplete_every",
-                                        "malformed_rate", "malformed_every", "stall_rate", "stall_every", "stall_ms"])
+                                        "malformed_rate", "malformed_every", "stall_rate", "stall_every",
+                                        "wrong_adapter_rate", "wrong_adapter_every", "stall_ms"])
         let c = try SimConfig.decode(from: Data(#"{"faults":{"stream_error_rate":0.25,"stall_every":3,"stall_ms":5}}"#.utf8))
         XCTAssertEqual(c.faults[.streamError], FaultRule(kind: .streamError, rate: 0.25))
         XCTAssertEqual(c.faults[.stall], FaultRule(kind: .stall, every: 3))

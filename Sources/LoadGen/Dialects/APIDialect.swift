@@ -27,6 +27,10 @@ protocol APIDialect: Sendable {
     /// True when the stream ends with a `data: [DONE]` sentinel rather than with a final JSON event.
     var endsWithDoneSentinel: Bool { get }
 
+    /// The run keeps generated text (task workloads, `responses: true`): the reader then decodes token texts and an
+    /// OpenAI chunk's `model` into the event; otherwise it skips them and allocates nothing for them.
+    var capturesText: Bool { get }
+
     /// What an event lacking the defining member is called in its `protocol` error, e.g. `native event without "token"`.
     var withoutDefiningMember: String { get }
 
@@ -49,11 +53,14 @@ extension APIDialect {
 
 extension Scenario.API {
     /// The one place an API's case meets the type that speaks it.
-    var dialect: any APIDialect {
+    var dialect: any APIDialect { dialect(capturingText: false) }
+
+    /// The dialect, reading generated text and stated models into events when `capturingText`.
+    func dialect(capturingText: Bool) -> any APIDialect {
         switch self {
-        case .lorax: return LoraxDialect()
-        case .openaiCompletions: return OpenAICompletionsDialect()
-        case .openaiChat: return OpenAIChatDialect()
+        case .lorax: return LoraxDialect(capturesText: capturingText)
+        case .openaiCompletions: return OpenAICompletionsDialect(capturesText: capturingText)
+        case .openaiChat: return OpenAIChatDialect(capturesText: capturingText)
         }
     }
 }

@@ -2,6 +2,7 @@ import Stats
 
 /// LoRAX's native `/generate_stream`: one event per token, the final one has `generated_text`, counts in `details`.
 struct LoraxDialect: APIDialect {
+    var capturesText = false
     var path: String { "/generate_stream" }
 
     /// Asks for `details` unless the scenario says otherwise, since they carry the server's token counts.
@@ -33,7 +34,12 @@ struct LoraxDialect: APIDialect {
             return .defining
         }
         if key.isKey("generated_text") {
-            e.isFinal = try s.readStringOrNull() != nil
+            if capturesText {
+                e.generatedText = try s.readTextOrNull()
+                e.isFinal = e.generatedText != nil
+            } else {
+                e.isFinal = try s.readStringOrNull() != nil
+            }
             return .read
         }
         if key.isKey("details") {

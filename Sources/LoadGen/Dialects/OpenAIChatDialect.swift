@@ -2,6 +2,7 @@ import Stats
 
 /// LoRAX's OpenAI-compatible `/v1/chat/completions`: the prompt as one user message, chat chunks, then `[DONE]`.
 struct OpenAIChatDialect: OpenAICompatibleDialect {
+    var capturesText = false
     var path: String { "/v1/chat/completions" }
 
     func body(prompt: String, adapter: String, maxNewTokens: Int, parameters: [String: JSONValue]) -> JSONValue {

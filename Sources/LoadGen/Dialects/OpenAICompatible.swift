@@ -17,6 +17,13 @@ extension OpenAICompatibleDialect {
         return body
     }
 
+    /// A token's text member: whether it is non-empty (nil for `null`), and its decoded text when the run keeps text.
+    private func readTokenText(_ s: inout JSONScanner, into e: inout StreamEvent) throws -> Bool? {
+        guard capturesText else { return try s.readStringOrNull().map { !$0.isEmpty } }
+        e.tokenText = try s.readTextOrNull()
+        return e.tokenText.map { !$0.isEmpty }
+    }
+
     /// Both APIs end their streams with `data: [DONE]`.
     var endsWithDoneSentinel: Bool { true }
 
@@ -31,11 +38,11 @@ extension OpenAICompatibleDialect {
                 guard index == 0 else { try s.skipValue(); return }
                 var text: Bool?, content: Bool?, role = false
                 try s.readObject { s, k in
-                    if k.isKey("text") { text = try s.readStringOrNull().map { !$0.isEmpty } }
+                    if k.isKey("text") { text = try readTokenText(&s, into: &e) }
                     else if k.isKey("delta") {
                         if try s.readNull() { return }
                         try s.readObject { s, dk in
-                            if dk.isKey("content") { content = try s.readStringOrNull().map { !$0.isEmpty } }
+                            if dk.isKey("content") { content = try readTokenText(&s, into: &e) }
                             else if dk.isKey("role") { role = try s.readStringOrNull() != nil }
                             else { try s.skipValue() }
                         }
@@ -48,6 +55,10 @@ extension OpenAICompatibleDialect {
                 e.hasText = text == true || content == true
             }
             return .defining
+        }
+        if capturesText, key.isKey("model") {
+            e.model = try s.readTextOrNull()
+            return .read
         }
         if key.isKey("usage") {
             if try s.readNull() { return .read }

@@ -9,6 +9,7 @@ public enum WorkloadSources {
         case .sharedPrefix(let groups, let words, let scope):
             return SharedPrefixPrompts(groups: groups, prefixWords: words, scope: scope, scenario: scenario)
         case .sessions(let turns, let adapters): return SessionPrompts(turns: turns, adapterScope: adapters, scenario: scenario)
+        case .task(let t): return TaskPrompts(t)
         }
     }
 }

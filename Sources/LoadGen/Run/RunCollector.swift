@@ -24,6 +24,13 @@ public protocol RunCollector: AnyObject, Sendable {
     func windowWillOpen(resultsDirectory: String)
     /// The window has closed and the client's summary is complete; a collector may add its section before summary.json is written.
     func contribute(to summary: inout RunSummary)
+    /// One measured request's record, as it is folded into the run (the quality collector scores it).
+    func record(_ record: RequestRecord)
+    /// Requests to send one at a time after the warm-up, before the window, while nothing else runs (golden
+    /// canaries' idle answers), each with a tag handed back to `idleAnswered`.
+    func idleRequests() -> [(tag: Int, prompt: Prompt)]
+    /// The record of idle request `tag`.
+    func idleAnswered(tag: Int, record: RequestRecord)
 }
 
 extension RunCollector {
@@ -31,4 +38,9 @@ extension RunCollector {
     public func windowWillOpen(resultsDirectory: String) {}
     /// Most collectors add nothing to the summary.
     public func contribute(to summary: inout RunSummary) {}
+    /// Most collectors do not look at single requests.
+    public func record(_ record: RequestRecord) {}
+    /// Most collectors send nothing of their own.
+    public func idleRequests() -> [(tag: Int, prompt: Prompt)] { [] }
+    public func idleAnswered(tag: Int, record: RequestRecord) {}
 }

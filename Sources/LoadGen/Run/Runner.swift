@@ -83,6 +83,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         self.options = options
         collectors = options.collectors + ServerMetricsCollector.forScenario(scenario, baseURL: baseURL, bearerToken: options.bearerToken,
                                                                              log: options.log)
+            + QualityCollector.forScenario(scenario)
     }
 
     /// Graceful stop: no new requests; in-flight ones get `graceful_stop` to finish, then results are written.
@@ -168,6 +169,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                     guard let rec = recorderBox.recorder else { return }
                     rec.add(record)
                     breakdown?.add(record)
+                    for c in collectors { c.record(record) }
                     checkWrites(rec)
                 }
             }
@@ -181,6 +183,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 options.log("warm-up request failed (\(e.rawValue): \(warm.errorMessage ?? "")); measuring anyway")
             }
         }
+        if isStopping { teardown(); throw RunError.interruptedBeforeStart }
+        await sendIdleRequests(factory, runId: runId)
         if isStopping { teardown(); throw RunError.interruptedBeforeStart }
         if let startAt = options.startAt, startAt > Date() {
             options.log("waiting until \(Self.iso(startAt)) (--start-at) to open the window")
@@ -342,6 +346,25 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         return await withCheckedContinuation { (c: CheckedContinuation<RequestRecord, Never>) in
             queue.async { [self] in driver!.sendUnmeasured(request) { c.resume(returning: $0) } }
         }
+    }
+
+    /// The collectors' idle requests (canaries' baselines), one at a time so each meets an otherwise idle server.
+    private func sendIdleRequests(_ factory: RequestFactory, runId: String) async {
+        var n = 0
+        for c in collectors {
+            for (tag, prompt) in statsQueue.sync(execute: { c.idleRequests() }) {
+                if isStopping { return }
+                var prepared = factory.make(prompt: prompt)
+                prepared.clientRequestId = "\(runId)-idle-\(n)"
+                let request = prepared
+                n += 1
+                let record = await withCheckedContinuation { (k: CheckedContinuation<RequestRecord, Never>) in
+                    queue.async { [self] in driver!.sendUnmeasured(request) { k.resume(returning: $0) } }
+                }
+                statsQueue.sync { c.idleAnswered(tag: tag, record: record) }
+            }
+        }
+        if n > 0 { options.log("sent \(n) idle request(s) (canary baselines) before the window") }
     }
 
     private func teardown() {

@@ -151,4 +151,13 @@ public struct Scenario: Sendable {
     public var serverMetrics = ServerMetrics()
     /// Where prompts come from (`workload`); random words when absent.
     public var workload = Workload()
+    /// `responses: true`: write every generated text to responses.jsonl (task workloads always do).
+    public var responses = false
+
+    /// The run keeps generated text: for responses.jsonl and for scoring a task workload.
+    public var keepsResponses: Bool {
+        if responses { return true }
+        if case .task = workload.source { return true }
+        return false
+    }
 }

@@ -11,7 +11,7 @@ public enum ScenarioLoader {
         "rate", "start_rate", "time_unit", "pre_allocated_vus", "max_vus", "max_queue", "arrival", "burstiness",
         "think_time", "failure_backoff", "vu_start_spread", "request_timeout", "stream_idle_timeout", "graceful_stop", "input_words", "max_new_tokens",
         "word_list", "adapters", "health", "seed", "slo", "parameters", "max_event_bytes", "thresholds", "sweep",
-        "server_metrics", "workload",
+        "server_metrics", "workload", "responses",
     ]
 
     /// Reads, overrides and validates a scenario file.
@@ -152,6 +152,9 @@ public enum ScenarioLoader {
         if case .sessions = workload.source, let l = load, l.executorName.hasSuffix("arrival-rate") {
             r.fail("workload.source", "\"sessions\" runs under virtual users (constant-vus or ramping-vus): each VU holds one conversation at a time")
         }
+        let responses = r.bool(top, "responses", "") ?? false
+        // Evaluation answers are decoded greedily (as the harness scores them), unless the scenario says otherwise.
+        if case .task = workload.source, parameters["temperature"] == nil { parameters["temperature"] = .int(0) }
 
         guard r.issues.isEmpty, let target, let load else { return nil }
         return Scenario(
@@ -159,7 +162,7 @@ public enum ScenarioLoader {
             streamIdleTimeout: idle, gracefulStop: grace, inputWords: inputWords, maxNewTokens: maxNew,
             wordList: words, wordListPath: wordListPath, adapters: adapters, health: health, seed: seed, slo: slo,
             parameters: parameters, thresholds: thresholds, maxEventBytes: maxEvent, resolvedDocument: redact(doc, target: target),
-            serverMetrics: serverMetrics, workload: workload)
+            serverMetrics: serverMetrics, workload: workload, responses: responses)
     }
 
     static func parseTarget(_ value: JSONValue?, environment: [String: String], _ r: inout ScenarioReader) -> Scenario.Target? {

@@ -15,6 +15,8 @@ extension Scenario {
             case sharedPrefix(groups: Int, prefixWords: Int, scope: SharedPrefixPrompts.Scope)
             /// Multi-turn conversations of `turns` turns, one per virtual user at a time.
             case sessions(turns: Int, adapters: SessionPrompts.AdapterScope)
+            /// LoRA Land evaluation tasks, each bound to an adapter (`{"task": …, "adapter": …}` or `{"tasks": […]}`).
+            case task(TaskWorkload)
         }
 
         public var source: Source = .random
@@ -54,6 +56,9 @@ enum WorkloadSetting {
             return Scenario.Workload()
         }
         // Forms without "source" go here, before the dispatch.
+        if o["source"] == nil, o["task"] != nil || o["tasks"] != nil {
+            return Scenario.Workload(source: TaskWorkloadSetting.parse(o, &r).map { .task($0) } ?? .random)
+        }
         guard let source = r.string(o, "source", "workload") else {
             if o["source"] == nil { r.fail("workload.source", "required: one of \(list(sources))") }
             return Scenario.Workload()
@@ -129,6 +134,9 @@ extension Scenario.Workload {
                          + (t.speed == 1 ? "" : " at speed \(ScenarioReader.show(t.speed))") + ", adapters by \(t.adapters.rawValue)")
         case .sharedPrefix(let g, let w, let scope): parts.append("\(g) shared prefixes of \(w) words, \(scope.rawValue)")
         case .sessions(let turns, let a): parts.append("sessions of \(turns) turns, adapter \(a.rawValue)")
+        case .task(let t):
+            parts.append("tasks " + t.plan.bindings.map { "\($0.task.name) (\($0.task.items.count) rows) → \($0.adapter.isEmpty ? "base model" : $0.adapter)" }
+                .joined(separator: ", ") + (t.plan.canaries.map { ", \($0.prompts) canaries per adapter every \($0.every) requests" } ?? ""))
         }
         if adapterDrift != nil { parts.append("drifting adapter ranking") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")

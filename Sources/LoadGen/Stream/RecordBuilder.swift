@@ -8,6 +8,8 @@ public struct RecordBuilder: Sendable {
     private var lastTokenMicros: UInt64?
     private var sawFinal = false
     private var serverTokens: Int?
+    /// The first statement of another adapter than the one asked for, and where it came from.
+    private var mismatch: (adapter: String, source: AdapterIdentity.Source)?
 
     /// A request scheduled for `intendedMicros`; it counts as sent then until `sent(at:)` says otherwise.
     public init(sequence: Int, vu: Int, stage: Int = 0, request: PreparedRequest, cold: Bool, intendedMicros: UInt64) {
@@ -52,6 +54,9 @@ public struct RecordBuilder: Sendable {
             if record.firstTokenMicros == nil { record.firstTokenMicros = now }
             if record.firstTextMicros == nil && e.hasText { record.firstTextMicros = now }
         }
+        if let t = e.generatedText { record.generatedText = t }
+        else if let t = e.tokenText { record.generatedText = (record.generatedText ?? "") + t }
+        if let m = e.model { stated(adapter: m, by: .chunkModel) }
         if let g = e.generatedTokens { serverTokens = g }
         if let p = e.promptTokens, p > 0, p < 100_000_000 { record.inputTokens = p }
         if let f = e.finishReason { record.finishReason = f }
@@ -59,6 +64,28 @@ public struct RecordBuilder: Sendable {
             sawFinal = true
             end(at: now)
         }
+    }
+
+    /// The server said which adapter answered; a statement naming another than the one asked for makes the
+    /// request an `adapter_mismatch` when it ends (unless it failed otherwise), its stream still timed as usual.
+    public mutating func stated(adapter value: String, by source: AdapterIdentity.Source) {
+        switch AdapterIdentity.judge(asked: record.adapter, stated: value, source: source) {
+        case .unstated: return
+        case .confirmed: if record.servedAdapter == nil { record.servedAdapter = value }
+        case .mismatch:
+            if mismatch == nil {
+                mismatch = (value, source)
+                record.servedAdapter = value
+            }
+        }
+    }
+
+    /// The server's headers show the base model answered (LoRAX's `x-model-id` without `x-adapter-id`) while an
+    /// adapter was asked for.
+    public mutating func statedBaseModel(by source: AdapterIdentity.Source) {
+        guard !record.adapter.isEmpty, mismatch == nil else { return }
+        mismatch = ("", source)
+        record.servedAdapter = ""
     }
 
     /// Marks the request failed (first failure wins).
@@ -74,6 +101,11 @@ public struct RecordBuilder: Sendable {
     public mutating func finish(at now: UInt64) -> RequestRecord {
         if !sawFinal && record.errorClass == nil {
             fail(.incomplete, message: "connection closed before the final event (\(record.tokenEvents) token events)", at: now)
+        }
+        if let m = mismatch, record.errorClass == nil {
+            record.errorClass = .adapterMismatch
+            let who = m.adapter.isEmpty ? "the base model answered (x-model-id without x-adapter-id)" : "adapter \"\(m.adapter)\" answered (\(m.source.rawValue))"
+            record.errorMessage = "the server says \(who); asked for " + (record.adapter.isEmpty ? "the base model" : "\"\(record.adapter)\"")
         }
         if let s = serverTokens, Self.plausible(s, events: record.tokenEvents, asked: record.maxNewTokens) {
             record.outputTokens = s

@@ -14,6 +14,11 @@ public struct StreamEvent: Equatable, Sendable {
     /// An in-stream `{"error", "error_type"}` event.
     public var errorType: String?
     public var errorMessage: String?
+    /// Read only when the run keeps responses (the dialect's `capturesText`): this token's text (OpenAI chunks),
+    /// the whole answer (native final event's `generated_text`), and an OpenAI chunk's `model`.
+    public var tokenText: String?
+    public var generatedText: String?
+    public var model: String?
 
     public init() {}
 }

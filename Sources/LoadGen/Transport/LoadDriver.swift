@@ -79,7 +79,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     /// Sends an unmeasured request (the warm-up); its adapter counts as touched.
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
         var request = request
-        request.clientRequestId = "\(runId)-warmup"
+        request.clientRequestId = request.clientRequestId ?? "\(runId)-warmup"
         touched.insert(request.adapter)
         let now = clock.nowMicros()
         let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now)

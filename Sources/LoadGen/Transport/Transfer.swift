@@ -27,7 +27,7 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
         headers = list
         headerLines = lines
         scenarioSetsRequestId = scenario.target.headers.contains { $0.name.lowercased() == "x-request-id" }
-        dialect = scenario.target.api.dialect
+        dialect = scenario.target.api.dialect(capturingText: scenario.keepsResponses)
         requestTimeoutMs = Int(scenario.requestTimeout.microseconds / 1000)
         idleTimeoutMicros = UInt64(scenario.streamIdleTimeout.microseconds)
         maxEventBytes = scenario.maxEventBytes
@@ -65,6 +65,9 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         return p
     }()
     private var headersDone = false
+    /// This response head had LoRAX's `x-model-id` / an `x-adapter-id` (LoRAX sends the latter for every adapter).
+    private var sawModelId = false
+    private var sawAdapterId = false
     /// The shared header lines plus this request's `x-request-id`; freed with the transfer.
     private var ownHeaders: UnsafeMutablePointer<curl_slist>?
     /// Attempts curl has put on the wire for this request (CURLOPT_PREREQFUNCTION calls).
@@ -190,7 +193,12 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     func header(_ bytes: UnsafeRawBufferPointer) {
         lastByteMicros = MonotonicClock.nowMicros()
         guard let line = String(bytes: bytes, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else { return }
-        if line.isEmpty { headersDone = true; return }
+        if line.isEmpty {
+            headersDone = true
+            // LoRAX names the adapter of every non-base answer: its model header without one means the base model answered.
+            if (200..<300).contains(status), sawModelId, !sawAdapterId, !request.adapter.isEmpty { builder.statedBaseModel(by: .header) }
+            return
+        }
         if line.hasPrefix("HTTP/") {
             headersDone = false
             let parts = line.split(separator: " ", maxSplits: 2)
@@ -198,6 +206,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             contentType = ""
             contentEncoding = ""
             isEventStream = false
+            sawModelId = false
+            sawAdapterId = false
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
@@ -208,6 +218,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             isEventStream = contentType.contains("text/event-stream")
         }
         else if name == "x-request-id" { requestId = value }
+        else if name == "x-adapter-id" { sawAdapterId = true; builder.stated(adapter: value, by: .header) }
+        else if name == "x-model-id" { sawModelId = true }
         else if name == "content-encoding" { contentEncoding = value.lowercased() }
     }
 

@@ -140,7 +140,8 @@ struct SweepCommand: ConsoleCommand {
             return LorabenchExit.runError
         }
         console.print(report.terminalTable())
-        console.print("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg)")
+        let charts = report.qualityKeys.isEmpty ? "" : ", quality-vs-load.svg"
+        console.print("  sweep results ..... \(dir) (sweep.json, sweep.csv, ttft-vs-adapters.svg, throughput-vs-load.svg\(charts))")
         if report.complete && report.rows.isEmpty {
             console.error("no cell of the sweep could be run")
             return LorabenchExit.runError
@@ -158,8 +159,10 @@ struct SweepCommand: ConsoleCommand {
         case .kept(let row): return "  \(row.cell): already done, kept"
         case .failed(let cell): return "lorabench: cell \(cell) failed to run; continuing"
         case .finished(let row):
-            return String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, row.ttftP50.map { ReportText.number($0) } ?? "-",
-                          row.ttftP95.map { ReportText.number($0) } ?? "-", ReportText.number(row.outputTokensPerSecond), row.errors)
+            let line = String(format: "  %@: ttft p50 %@ ms, p95 %@ ms, %@ tok/s, %d errors", row.cell, row.ttftP50.map { ReportText.number($0) } ?? "-",
+                              row.ttftP95.map { ReportText.number($0) } ?? "-", ReportText.number(row.outputTokensPerSecond), row.errors)
+            guard let q = row.quality else { return line }
+            return line + ", quality \(ReportText.number(q * 100))% (lowest \(ReportText.number((row.qualityMin ?? q) * 100))%)"
         }
     }
 }

@@ -20,8 +20,11 @@ struct ValidateCommand: ConsoleCommand {
             return LorabenchExit.invalidConfig
         }
         let s = checked.scenario
+        var adapters = s.adapters.ids.isEmpty ? "base model" : "\(s.adapters.ids.count) adapters"
+        // A task workload binds each task to its adapter; the scenario's adapter mix is not used.
+        if case .task = s.workload.source { adapters = "adapters bound to tasks" }
         var line = "\(scenario): ok (\(s.name): \(s.load.executorName), \(DurationText.format(s.load.duration)), "
-            + "\(s.adapters.ids.isEmpty ? "base model" : "\(s.adapters.ids.count) adapters"), api \(s.target.api.rawValue))"
+            + "\(adapters), api \(s.target.api.rawValue))"
         if let w = s.workload.summary { line += "; workload: \(w)" }
         if let sweep = checked.sweep { line += "; sweep of \(sweep.cells.count) cells" }
         console.print(line)

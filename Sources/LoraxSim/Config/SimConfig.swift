@@ -69,6 +69,10 @@ public struct SimConfig: Codable, Sendable, Equatable {
     public var prefixCacheBlocks: Int
     /// Words per prefix-cache block.
     public var prefixBlockWords: Int
+    /// Evaluation tasks answered from a key, per adapter with a configured accuracy (nil: none).
+    public var answerKeys: [SimAnswerKey]?
+    /// The adapter the `wrong_adapter` fault answers as; nil picks the next adapter the answer keys name.
+    public var wrongAdapterAs: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, seed
@@ -99,6 +103,8 @@ public struct SimConfig: Codable, Sendable, Equatable {
         case timerLeadMicros = "timer_lead_micros"
         case prefixCacheBlocks = "prefix_cache_blocks"
         case prefixBlockWords = "prefix_block_words"
+        case answerKeys = "answer_keys"
+        case wrongAdapterAs = "wrong_adapter_as"
     }
 
     /// The default profile: assumptions for one A100-80GB serving a 7B model (see docs/simulator.md).

@@ -24,6 +24,14 @@ extension SimConfig {
         check((1...100_000).contains(prefixBlockWords), .prefixBlockWords, "must be in [1, 100000]")
         check(stepJitter >= 0 && stepJitter < 1, .stepJitter, "must be in [0, 1)")
         check(eosProbability >= 0 && eosProbability <= 1, .eosProbability, "must be in [0, 1]")
+        for (k, key) in (answerKeys ?? []).enumerated() {
+            for (adapter, a) in key.accuracy.sorted(by: { $0.key < $1.key }) where !(a >= 0 && a <= 1) {
+                issues.append(SimConfigIssue(path: "answer_keys[\(k)].accuracy.\(adapter.isEmpty ? "\"\"" : adapter)", message: "must be in [0, 1]"))
+            }
+        }
+        if answerKeys != nil {
+            do { _ = try AnswerBook(keys: answerKeys!) } catch { issues.append(SimConfigIssue(path: error.path, message: error.message)) }
+        }
         issues += faults.validate().map { SimConfigIssue(path: CodingKeys.faults.stringValue + "." + $0.path, message: $0.message) }
         return issues
     }

@@ -39,7 +39,7 @@ extension ResponseFormat {
             case .malformed:
                 sink?.sinkWrite(ResponseFormat.brokenEvent)
                 sink?.sinkEnd()
-            case .httpError, .stall: break
+            case .httpError, .stall, .wrongAdapter: break
             }
         } else {
             switch f {
@@ -48,7 +48,7 @@ extension ResponseFormat {
             case .disconnect: sink?.sinkReset()
             case .incomplete: sink?.sinkClose()
             case .malformed: sink?.sinkRespond(status: .ok, headers: jsonHeaders(r.spec), body: "{broken")
-            case .httpError, .stall: break
+            case .httpError, .stall, .wrongAdapter: break
             }
         }
     }

@@ -16,4 +16,7 @@ public enum SimFaultKind: String, Codable, Sendable, CaseIterable {
     case malformed
     /// No writes for `SimFaults.stallMs` mid-stream (keep-alives still flow), then the stream continues normally.
     case stall
+    /// The stream completes normally but as another adapter: its `x-adapter-id` and its text are that adapter's
+    /// (a prompt cache or adapter slot mixed up), so identity checks and canaries have something to catch.
+    case wrongAdapter = "wrong_adapter"
 }

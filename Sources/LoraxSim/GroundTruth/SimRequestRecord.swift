@@ -38,6 +38,10 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
     public var finishReason: String?
     /// Input tokens the prefix-cache model found cached for this adapter (nil when the model is off or it was never admitted).
     public var cachedPrefixTokens: Int? = nil
+    /// The adapter that answered when it was not the one asked for (the `wrong_adapter` fault); nil otherwise.
+    public var servedAdapter: String?
+    /// The answer came from an answer key (right or wrong as the adapter's accuracy says); nil for ordinary words.
+    public var answerKeyRight: Bool?
 
     enum CodingKeys: String, CodingKey {
         case id, route, adapter
@@ -48,6 +52,7 @@ public struct SimRequestRecord: Codable, Sendable, Equatable {
         case cold, fault, status
         case errorType = "error_type", finishReason = "finish_reason"
         case cachedPrefixTokens = "cached_prefix_tokens"
+        case servedAdapter = "served_adapter", answerKeyRight = "answer_key_right"
     }
 }
 
@@ -67,5 +72,7 @@ extension SimRequestRecord {
                   firstTokenMicros: r.firstTokenMicros, lastTokenMicros: r.lastTokenMicros, tokenMicros: r.tokenMicros,
                   outputTokens: r.generated, cold: r.cold, fault: r.fault?.rawValue, status: status, errorType: errorType, finishReason: finish,
                   cachedPrefixTokens: r.cachedTokens)
+        servedAdapter = r.spec.servedAdapter
+        answerKeyRight = r.answerKeyRight
     }
 }

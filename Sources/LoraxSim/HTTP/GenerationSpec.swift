@@ -19,6 +19,17 @@ struct GenerationSpec {
     var details: Bool
     /// A stream-only rejection (best_of, decoder_input_details), already worded.
     var streamRejection: String?
+    /// The client asked for `temperature: 0`: the words are then drawn from a seed of the prompt and the adapter, so
+    /// the same prompt to the same adapter gets the same answer (greedy decoding), as golden canaries expect.
+    var greedy = false
+
+    /// Hash of the prompt (`AnswerBook.hash`), kept when the text is dropped: it finds the prompt's answer-key row
+    /// and seeds greedy answers.
+    var promptHash: UInt64 = 0
+    /// The adapter that really answers when the `wrong_adapter` fault fired; nil means `adapter`.
+    var servedAdapter: String?
+    /// The adapter whose weights, headers and answers this request gets.
+    var answeringAdapter: String { servedAdapter ?? adapter }
 
     /// Simulated input tokens (set by `measurePrompt`).
     var inputTokens = 0
@@ -40,6 +51,7 @@ struct GenerationSpec {
     mutating func measurePrompt(tokensPerWord: Double, prefixBlockWords: Int? = nil) {
         let text = prompt ?? ""
         if let w = prefixBlockWords { prefixBlocks = PrefixCache.blocks(of: text, blockWords: w) }
+        promptHash = AnswerBook.hash(text)
         inputTokens = text.isEmpty ? 0 : max(1, Int((Double(Self.wordCount(text)) * tokensPerWord).rounded(.up)))
         inputChars = text.count
         prompt = nil

@@ -53,6 +53,12 @@ enum RequestParsing {
         }
     }
 
+    /// A `temperature` of exactly 0 (greedy); anything else, absent included, samples.
+    private static func isZero(_ v: JSONValue?) -> Bool {
+        if case let .number(n)? = v { return n == 0 }
+        return false
+    }
+
     private static func bool(_ v: JSONValue?, _ path: String, _ body: [UInt8], nullable: Bool = false) throws(BodyRejection) -> Bool? {
         switch v {
         case nil: return nil
@@ -76,11 +82,13 @@ enum RequestParsing {
         var maxNew: Int?
         var details = false
         var rejection: String?
+        var greedy = false
         if let p = root["parameters"], p != .null {
             guard case .object = p else { throw deserializeError("parameters: invalid type: \(p.serdeKind), expected struct GenerateParameters", body) }
             adapter = try optString(p["adapter_id"], "parameters.adapter_id", body) ?? ""
             maxNew = try optUInt32(p["max_new_tokens"], "parameters.max_new_tokens", body)
             details = try bool(p["details"], "parameters.details", body) ?? false
+            greedy = isZero(p["temperature"])
             let decoderDetails = try bool(p["decoder_input_details"], "parameters.decoder_input_details", body) ?? false
             let bestOf = try optUInt32(p["best_of"], "parameters.best_of", body)
             if let b = bestOf, b != 1 {
@@ -89,8 +97,10 @@ enum RequestParsing {
                 rejection = "`decoder_input_details` == true is not supported when streaming tokens"
             }
         }
-        return GenerationSpec(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, prompt: inputs,
-                              maxNewTokens: maxNew, details: details, streamRejection: rejection)
+        var spec = GenerationSpec(flavor: .native, stream: stream, compatArray: compat && !stream, adapter: adapter, prompt: inputs,
+                                  maxNewTokens: maxNew, details: details, streamRejection: rejection)
+        spec.greedy = greedy
+        return spec
     }
 
     /// /v1/completions.
@@ -136,7 +146,9 @@ enum RequestParsing {
                                    _ body: [UInt8]) throws(BodyRejection) -> GenerationSpec {
         let maxTokens = try optUInt32(root["max_tokens"], "max_tokens", body)
         let stream = try bool(root["stream"], "stream", body, nullable: true) ?? false
-        return GenerationSpec(flavor: flavor, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
-                              prompt: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        var spec = GenerationSpec(flavor: flavor, stream: stream, compatArray: false, adapter: model == modelId ? "" : model,
+                                  prompt: prompt, maxNewTokens: maxTokens, details: true, streamRejection: nil)
+        spec.greedy = isZero(root["temperature"])
+        return spec
     }
 }

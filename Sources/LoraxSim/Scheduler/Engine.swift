@@ -82,7 +82,7 @@ final class Engine: @unchecked Sendable {
 
     /// Handles a parsed generation request end to end: the drawn fault, overload, validation, queueing.
     @discardableResult
-    func handle(_ spec: GenerationSpec, sink: ResponseSink, fault: SimFaultKind?) -> SimRequest? {
+    func handle(_ spec: GenerationSpec, sink: ResponseSink, fault: SimFaultKind?, answers: AnswerBook = .empty) -> SimRequest? {
         loop.assertInEventLoop()
         arrivals += 1
         if fault == .httpError {
@@ -103,9 +103,16 @@ final class Engine: @unchecked Sendable {
         case let .admit(m, g, e):
             (maxNew, genLimit, eosAtLimit) = (m, g, e)
         }
+        // Greedy requests draw from the prompt and the answering adapter alone, so a repeat gets the same words.
+        let seed = spec.greedy ? config.seed ^ spec.promptHash ^ (AnswerBook.hash(spec.answeringAdapter) &* 0x9E37_79B9_7F4A_7C15)
+            : config.seed &+ UInt64(index) &* 0x5851_F42D &+ arrivals &* 0x9E37_79B9
         let req = SimRequest(spec: spec, adapter: adapters.adapter(named: spec.adapter), maxNew: maxNew, genLimit: genLimit,
-                             eosAtLimit: eosAtLimit, arrival: arrivals,
-                             seed: config.seed &+ UInt64(index) &* 0x5851_F42D &+ arrivals &* 0x9E37_79B9, recordTimes: config.recordTokenTimes)
+                             eosAtLimit: eosAtLimit, arrival: arrivals, seed: seed, recordTimes: config.recordTokenTimes)
+        if let words = answers.answer(promptHash: spec.promptHash, adapter: spec.answeringAdapter) {
+            let base = format.vocab.randomCount
+            req.script = words.map { UInt16(base + $0) }
+            req.answerKeyRight = answers.isRight(promptHash: spec.promptHash, adapter: spec.answeringAdapter)
+        }
         req.engine = self
         req.sink = sink
         req.fault = fault
@@ -302,17 +309,22 @@ final class Engine: @unchecked Sendable {
                 finishRecord(r, status: f.recordedStatus(stream: r.spec.stream), errorType: f.errorType, finish: nil, failure: "generation")
                 format.writeFault(f, for: r, to: r.sink)
                 return false
-            case .httpError:
+            case .httpError, .wrongAdapter:
                 break
             }
         }
         r.generated += 1
-        let eos = (config.eosProbability > 0 && r.rng.unit() < config.eosProbability)
-            || (r.generated >= r.genLimit && r.eosAtLimit)
+        let eos: Bool
+        if let script = r.script {
+            // An answer-key answer is its words, then EOS (cut at max_new_tokens like any other).
+            eos = r.generated > script.count
+        } else {
+            eos = (config.eosProbability > 0 && r.rng.unit() < config.eosProbability) || (r.generated >= r.genLimit && r.eosAtLimit)
+        }
         let final = eos || r.generated >= r.genLimit
         var wordIndex = -1
         if !eos {
-            wordIndex = Int(r.rng.next() % UInt64(format.vocab.words.count))
+            wordIndex = r.script.map { Int($0[r.generated - 1]) } ?? Int(r.rng.next() % UInt64(format.vocab.randomCount))
             r.words.append(UInt16(wordIndex))
         }
         let t = monoNanos()

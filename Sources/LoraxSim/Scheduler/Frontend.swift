@@ -14,6 +14,8 @@ final class Frontend: @unchecked Sendable {
     private var faults: FaultSequence
     private var idCounter: UInt64 = 0
     private var rotate = 0
+    /// Answer keys (empty when none is configured); checked by `SimConfig.validate` before the server starts.
+    let answers: AnswerBook
 
     init(loop: EventLoop, config: SimConfig) {
         self.loop = loop
@@ -21,7 +23,8 @@ final class Frontend: @unchecked Sendable {
         let n = max(1, config.replicas)
         let shared = SharedState(config: config, replicas: n)
         self.shared = shared
-        let format = ResponseFormat(modelId: config.modelId)
+        answers = config.answerKeys.flatMap { try? AnswerBook(keys: $0) } ?? .empty
+        let format = ResponseFormat(modelId: config.modelId, extraWords: answers.extraWords)
         engines = (0..<n).map { Engine(loop: loop, config: config, shared: shared, format: format, index: $0) }
         faults = FaultSequence(faults: config.faults, seed: config.seed)
     }
@@ -50,13 +53,15 @@ final class Frontend: @unchecked Sendable {
         loop.assertInEventLoop()
         shared.countRequest()
         let fault = faults.next()
+        var spec = spec
+        if fault == .wrongAdapter { spec.servedAdapter = answers.other(than: spec.adapter, configured: config.wrongAdapterAs) }
         var best = engines[rotate % engines.count]
         for k in 1..<max(1, engines.count) {
             let e = engines[(rotate + k) % engines.count]
             if e.load < best.load { best = e }
         }
         rotate &+= 1
-        return best.handle(spec, sink: sink, fault: fault)
+        return best.handle(spec, sink: sink, fault: fault, answers: answers)
     }
 
     /// The client of `req` went away.

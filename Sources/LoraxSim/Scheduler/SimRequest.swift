@@ -36,6 +36,10 @@ final class SimRequest {
     var cold = false
     /// Input tokens the prefix-cache model found cached at admission (nil when the model is off).
     var cachedTokens: Int?
+    /// The answer-key words it says (vocabulary indexes), then EOS; nil draws words at random.
+    var script: [UInt16]?
+    /// Whether `script` is the right answer (ground truth for quality tests).
+    var answerKeyRight: Bool?
     weak var sink: ResponseSink?
     /// The replica that owns this request.
     weak var engine: Engine?

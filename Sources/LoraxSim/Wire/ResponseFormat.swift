@@ -15,11 +15,14 @@ import Darwin
 /// Immutable after init, so `Sendable`; one is shared by every replica.
 struct ResponseFormat: Sendable {
     /// Every word with its pre-framed per-token events.
-    let vocab = Vocab()
+    let vocab: Vocab
     /// The base model id written into headers and OpenAI bodies.
     let modelId: String
 
-    init(modelId: String) { self.modelId = modelId }
+    init(modelId: String, extraWords: [String] = []) {
+        self.modelId = modelId
+        vocab = Vocab(extraWords: extraWords)
+    }
 
     /// The pre-framed, non-final token event of `word` for a stream of this flavor.
     func tokenEvent(_ flavor: Flavor, word: Int) -> ByteBuffer {
@@ -116,8 +119,8 @@ struct ResponseFormat: Sendable {
         h.add(name: "x-compute-characters", value: String(spec.inputChars))
         h.add(name: "x-accel-buffering", value: "no")
         h.add(name: "x-model-id", value: modelId)
-        if !spec.adapter.isEmpty {
-            h.add(name: "x-adapter-id", value: spec.adapter)
+        if !spec.answeringAdapter.isEmpty {
+            h.add(name: "x-adapter-id", value: spec.answeringAdapter)
             h.add(name: "x-adapter-source", value: "hub")
         }
         h.add(name: "x-request-id", value: spec.id)
@@ -151,8 +154,8 @@ struct ResponseFormat: Sendable {
         h.add(name: "x-skipped-tokens", value: "0")
         h.add(name: "x-total-tokens", value: String(r.spec.inputTokens + r.generated))
         h.add(name: "x-model-id", value: modelId)
-        if !r.spec.adapter.isEmpty {
-            h.add(name: "x-adapter-id", value: r.spec.adapter)
+        if !r.spec.answeringAdapter.isEmpty {
+            h.add(name: "x-adapter-id", value: r.spec.answeringAdapter)
             h.add(name: "x-adapter-source", value: "hub")
         }
         h.add(name: "x-request-id", value: r.spec.id)

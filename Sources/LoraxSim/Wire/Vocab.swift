@@ -15,6 +15,9 @@ struct Vocab: Sendable {
     }
 
     let words: [Word]
+    /// Words drawn at random for ordinary answers: the fixed list only, so answer-key words never change what
+    /// a seed draws.
+    let randomCount: Int
     /// `data: {"token":…,"generated_text":null,"details":null}\n\n` per word, already framed as one HTTP/1.1 chunk.
     let nativeEvents: [ByteBuffer]
     /// A non-final chat chunk per word.
@@ -24,7 +27,8 @@ struct Vocab: Sendable {
     /// `{"id":2,"text":"</s>","logprob":-0.01,"special":true,"skipped":false}`.
     static let eosTokenJSON = #"{"id":2,"text":"</s>","logprob":-0.01,"special":true,"skipped":false}"#
 
-    init() {
+    /// The fixed list plus `extraWords` (answer-key tokens), each pre-encoded like the rest.
+    init(extraWords: [String] = []) {
         // A fixed list; a few entries exercise JSON escaping (quote, backslash, newline, non-ASCII).
         let base = """
         the of and to in is that it was for on are as with his they at be this have from or one had by word but not \
@@ -41,6 +45,8 @@ struct Vocab: Sendable {
         """
         var texts = base.split(separator: " ").map { " " + $0 }
         texts += [" \"quoted\"", " back\\slash", "\n", " café", " naïve", " 東京", ".", ",", " tab\there"]
+        randomCount = texts.count
+        texts += extraWords
         var words: [Word] = []
         let allocator = ByteBufferAllocator()
         var native: [ByteBuffer] = [], chat: [ByteBuffer] = [], compl: [ByteBuffer] = []

@@ -29,7 +29,7 @@ public final class RunRecorder {
         self.slo = slo
         requestsCSV = try CSVLineWriter(path: directory + "/requests.csv", header: RequestsCSV.header)
         timeseriesCSV = try CSVLineWriter(path: directory + "/timeseries.csv", header: IntervalSnapshot.csvHeader)
-        requestsJSONL = jsonLines ? try CSVLineWriter(path: directory + "/requests.jsonl", header: nil) : nil
+        requestsJSONL = jsonLines ? try CSVLineWriter(linesAt: directory + "/requests.jsonl") : nil
     }
 
     public func add(_ r: RequestRecord) {
@@ -81,8 +81,9 @@ public final class RunRecorder {
         try AtomicFile.write(Data(streaming.csv.utf8), to: directory + "/streaming.csv")
         var summary = RunSummary(run: run, scenario: scenario, slo: slo, aggregate: aggregate)
         summary.firstTouch = firstTouch.rows
-        summary.thresholds = thresholds.map { $0.evaluate(summary) }
+        // Collectors' sections first: thresholds may look at them (quality{task:x}.accuracy).
         amend(&summary)
+        summary.thresholds = thresholds.map { $0.evaluate(summary) }
         try AtomicFile.write(try summary.encoded(), to: directory + "/summary.json")
         return summary
     }

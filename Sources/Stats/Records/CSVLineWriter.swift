@@ -17,7 +17,11 @@ public final class CSVLineWriter {
     /// The first write that failed; once set, rows are no longer written.
     public private(set) var failure: ResultWriteError?
 
-    public init(path: String, header: [String]?) throws {
+    public convenience init(path: String, header: [String]) throws {
+        try self.init(path: path, header: Optional(header))
+    }
+
+    private init(path: String, header: [String]?) throws {
         self.path = path
         tmpPath = path + ".partial"
         fd = open(tmpPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ResultFileMode.file)
@@ -30,7 +34,21 @@ public final class CSVLineWriter {
         }
     }
 
+    /// A line file without a header (JSON Lines goes through the same buffered, cut-back-on-failure writes).
+    public convenience init(linesAt path: String) throws {
+        try self.init(path: path, header: nil)
+    }
+
     deinit { if fd >= 0 { close(fd) } }
+
+    /// Appends one line as is (no escaping; `line` holds no newline), for line formats other than CSV.
+    public func appendLine(_ line: String) {
+        guard failure == nil else { return }
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        rows += 1
+        if buffer.count >= 64 << 10 { try? flush() }
+    }
 
     /// Appends one row (fields escaped as RFC 4180 needs); a failed flush is kept in `failure`.
     public func append(_ fields: [String]) {
@@ -41,14 +59,6 @@ public final class CSVLineWriter {
             line += Self.escape(f)
         }
         line += "\n"
-        buffer.append(contentsOf: line.utf8)
-        rows += 1
-        if buffer.count >= 64 << 10 { try? flush() }
-    }
-
-    /// Appends one line already formatted (JSON lines), `\n` included.
-    public func appendLine(_ line: String) {
-        guard failure == nil else { return }
         buffer.append(contentsOf: line.utf8)
         rows += 1
         if buffer.count >= 64 << 10 { try? flush() }

@@ -12,6 +12,9 @@ public enum ErrorClass: String, Codable, Sendable, CaseIterable {
     case incomplete
     /// Malformed SSE or JSON, or an event over the size bound.
     case `protocol`
+    /// The server said another adapter answered (LoRAX's `x-adapter-id`, an OpenAI chunk's `model`): the stream itself
+    /// completed, but its text is not the asked adapter's.
+    case adapterMismatch = "adapter_mismatch"
 }
 
 /// Where `output_tokens` came from: the server's own count or the number of token events seen.
@@ -72,6 +75,10 @@ public struct RequestRecord: Sendable, Equatable {
     public var origin = RequestOrigin()
     /// Trace replay: the arrival's offset from the window start as the trace says (after `speed`).
     public var traceOffsetMicros: UInt64?
+    /// The adapter the server said answered (`x-adapter-id`, or an OpenAI chunk's `model`); nil when it did not say.
+    public var servedAdapter: String?
+    /// The generated text, kept only when the run keeps responses (task workloads, `responses: true`).
+    public var generatedText: String?
 
     public init(sequence: Int, vu: Int, adapter: String, cold: Bool, intendedMicros: UInt64, sentMicros: UInt64,
                 firstTokenMicros: UInt64? = nil, endMicros: UInt64, tokenGapsMicros: [UInt64] = [], tokenEvents: Int = 0,

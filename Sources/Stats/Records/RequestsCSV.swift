@@ -6,6 +6,7 @@ public enum RequestsCSV {
         "max_new_tokens", "status", "finish_reason", "error_class", "error_type", "error_message", "request_id", "connect_ms",
         "ttft_visible_ms", "client_request_id", "implausible_server_tokens",
         "trace_line", "trace_offset_ms", "session", "turn", "prefix_group", "prefix_first",
+        "served_adapter",
     ]
 
     public static func row(_ r: RequestRecord, windowStartMicros: UInt64) -> [String] {
@@ -20,6 +21,7 @@ public enum RequestsCSV {
             ms(r.ttftVisibleMicros), r.clientRequestId ?? "", r.implausibleServerTokens.map(String.init) ?? "",
             r.origin.line.map(String.init) ?? "", ms(r.traceOffsetMicros), r.origin.session ?? "", r.origin.turn.map(String.init) ?? "",
             r.origin.prefixGroup.map(String.init) ?? "", r.origin.prefixFirst.map { $0 ? "1" : "0" } ?? "",
+            r.servedAdapter ?? "",
         ]
     }
 

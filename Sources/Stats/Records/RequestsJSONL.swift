@@ -10,7 +10,7 @@ public enum RequestsJSONL {
         "prefix_first", "segment",
     ]
 
-    /// One line, newline included, from requests.csv's header and one row of it.
+    /// One line (without its newline) from requests.csv's header and one row of it.
     public static func line(header: [String], row: [String]) -> String {
         var out = "{"
         for (i, (name, cell)) in zip(header, row).enumerated() {
@@ -18,7 +18,7 @@ public enum RequestsJSONL {
             out += quoted(name) + ":"
             if cell.isEmpty { out += "null" } else if numericColumns.contains(name) { out += cell } else { out += quoted(cell) }
         }
-        return out + "}\n"
+        return out + "}"
     }
 
     /// A JSON string literal (RFC 8259 escapes; every control character as \u00XX).

@@ -2,7 +2,9 @@
 extension SweepReport {
     public func terminalTable() -> String {
         let r = self
+        let scored = r.rows.contains { $0.quality != nil || $0.adapterMismatches != nil }
         let cols = ["adapters", r.loadAxis, "ttft p50", "ttft p95", "ttft p99", "1st touch", "tpot p50", "e2e p95", "tok/s", "req/s", "goodput", "errors"]
+            + (scored ? ["quality", "q min", "mismatch"] : [])
         var out = ["", cols.map { ReportText.right($0, 10) }.joined()]
         var small = false
         for row in r.rows.sorted(by: { ($0.adapters, $0.concurrency ?? 0, $0.rate ?? 0) < ($1.adapters, $1.concurrency ?? 0, $1.rate ?? 0) }) {
@@ -14,10 +16,11 @@ extension SweepReport {
                 small = true
                 return ReportText.number(x) + "*"
             }
-            let cells = [String(row.adapters), load, v(row.ttftP50), p(row.ttftP95, 95), p(row.ttftP99, 99),
+            var cells: [String] = [String(row.adapters), load, v(row.ttftP50), p(row.ttftP95, 95), p(row.ttftP99, 99),
                          v(row.coldTTFTP50), v(row.tpotP50), v(row.e2eP95),
                          ReportText.number(row.outputTokensPerSecond), ReportText.number(row.requestsPerSecond),
                          row.goodput.map { ReportText.number($0) } ?? "-", String(row.errors)]
+            if scored { cells += qualityCells(row) }
             out.append(cells.map { ReportText.right($0, 10) }.joined())
         }
         if small {
@@ -31,5 +34,11 @@ extension SweepReport {
         }
         out.append("")
         return out.joined(separator: "\n")
+    }
+
+    /// A cell's mean score, lowest adapter/task score and identity mismatches.
+    private func qualityCells(_ row: SweepRow) -> [String] {
+        func pct(_ v: Double?) -> String { v.map { ReportText.number($0 * 100) + "%" } ?? "-" }
+        return [pct(row.quality), pct(row.qualityMin), row.adapterMismatches.map(String.init) ?? "-"]
     }
 }

@@ -67,6 +67,7 @@ public enum TerminalReport {
             if rows.count > maxAdapterRows { out.append("  … \(rows.count - maxAdapterRows) more adapters in summary.json") }
         }
         out += ServerReport.lines(s)
+        out += QualityReport.lines(s)
         if !s.thresholds.isEmpty {
             out.append("")
             for t in s.thresholds {

@@ -161,6 +161,8 @@ public struct RunSummary: Codable, Sendable {
     public var thresholds: [ThresholdResult] = []
     /// The server's own view of the window from its `/metrics` (absent when it has none or scraping was off).
     public var server: ServerView?
+    /// Task scores, adapter identity and canaries (absent for runs that scored nothing and saw no stated adapter).
+    public var quality: QualitySummary?
 
     /// True unless a threshold failed.
     public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) && run.abortedByThreshold == nil }
@@ -171,6 +173,7 @@ public struct RunSummary: Codable, Sendable {
         case tokenEvents = "token_events", outputTokensPerEvent = "output_tokens_per_event", firstTouch = "first_touch"
         case coldTTFT = "cold_ttft", warmTTFT = "warm_ttft"
         case server
+        case quality
     }
 
     /// Derives every reported number from an aggregate and the window it covers.
@@ -233,6 +236,7 @@ public struct RunSummary: Codable, Sendable {
         aggregate = try c.decode(Aggregate.self, forKey: .aggregate)
         thresholds = try c.decodeIfPresent([ThresholdResult].self, forKey: .thresholds) ?? []
         server = try c.decodeIfPresent(ServerView.self, forKey: .server)
+        quality = try c.decodeIfPresent(QualitySummary.self, forKey: .quality)
     }
 
     /// Pretty, key-sorted JSON bytes.

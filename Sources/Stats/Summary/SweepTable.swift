@@ -26,6 +26,16 @@ public struct SweepRow: Codable, Sendable, Equatable {
     public var goodputFraction: Double?
     /// Results folder of the cell, relative to the sweep folder.
     public var directory: String
+    /// Task workloads: the mean score over every scored answer of the cell (nil when nothing was scored).
+    public var quality: Double?
+    /// The lowest adapter/task score of the cell.
+    public var qualityMin: Double?
+    /// Each adapter/task score, keyed `adapter/task` (`(base)/task` for the base model).
+    public var qualityScores: [String: Double]?
+    /// Responses another adapter gave (error class adapter_mismatch); nil when the run had no quality section.
+    public var adapterMismatches: Int?
+    /// Canary answers that changed under load.
+    public var canariesDiverged: Int?
 
     enum CodingKeys: String, CodingKey {
         case cell, adapters, concurrency, rate, requests, errors, dropped, goodput, directory
@@ -33,6 +43,8 @@ public struct SweepRow: Codable, Sendable, Equatable {
         case coldTTFTP50 = "cold_ttft_p50_ms", warmTTFTP50 = "warm_ttft_p50_ms", tpotP50 = "tpot_p50_ms", e2eP95 = "e2e_p95_ms"
         case outputTokensPerSecond = "output_tokens_per_s", requestsPerSecond = "requests_per_s", goodputFraction = "goodput_fraction"
         case ttftSamples = "ttft_samples"
+        case quality, qualityMin = "quality_min", qualityScores = "quality_scores", adapterMismatches = "adapter_mismatches"
+        case canariesDiverged = "canaries_diverged"
     }
 
     /// Fewest samples for which a percentile is not simply the maximum: 20 for p95, 100 for p99.
@@ -57,17 +69,35 @@ public struct SweepRow: Codable, Sendable, Equatable {
         goodput = s.throughput.goodput
         goodputFraction = s.throughput.goodputFraction
         self.directory = directory
+        if let q = s.quality {
+            let scored = q.rows.reduce(0) { $0 + $1.scored }
+            quality = scored > 0 ? q.rows.reduce(0) { $0 + $1.scoreSum } / Double(scored) : nil
+            let scores = q.rows.compactMap { r in r.score.map { (Self.scoreKey(adapter: r.adapter, task: r.task), $0) } }
+            qualityScores = scores.isEmpty ? nil : Dictionary(scores, uniquingKeysWith: { a, _ in a })
+            qualityMin = scores.map(\.1).min()
+            adapterMismatches = q.identity.mismatched
+            canariesDiverged = q.canaries?.diverged
+        }
     }
+
+    /// A score with four decimals (two points of accuracy are 0.02: the table's own rounding must not hide them).
+    public static func score(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
+
+    /// The key of one adapter/task score in `qualityScores` and its sweep.csv column (`quality:<key>`).
+    public static func scoreKey(adapter: String, task: String) -> String { (adapter.isEmpty ? "(base)" : adapter) + "/" + task }
 
     public static let csvHeader = ["cell", "adapters", "concurrency", "rate", "requests", "errors", "error_rate", "dropped",
                                    "ttft_p50_ms", "ttft_p95_ms", "ttft_p99_ms", "cold_ttft_p50_ms", "warm_ttft_p50_ms", "tpot_p50_ms",
-                                   "e2e_p95_ms", "output_tokens_per_s", "requests_per_s", "goodput", "goodput_fraction", "directory", "ttft_samples"]
+                                   "e2e_p95_ms", "output_tokens_per_s", "requests_per_s", "goodput", "goodput_fraction", "directory",
+                                   "quality", "quality_min", "adapter_mismatches", "canaries_diverged", "ttft_samples"]
 
     public var csvFields: [String] {
         func d(_ v: Double?) -> String { v.map { ReportText.number($0) } ?? "" }
         return [cell, String(adapters), concurrency.map(String.init) ?? "", d(rate), String(requests), String(errors), d(errorRate),
                 String(dropped), d(ttftP50), d(ttftP95), d(ttftP99), d(coldTTFTP50), d(warmTTFTP50), d(tpotP50), d(e2eP95),
-                d(outputTokensPerSecond), d(requestsPerSecond), d(goodput), d(goodputFraction), directory, ttftSamples.map(String.init) ?? ""]
+                d(outputTokensPerSecond), d(requestsPerSecond), d(goodput), d(goodputFraction), directory,
+                Self.score(quality), Self.score(qualityMin), adapterMismatches.map(String.init) ?? "", canariesDiverged.map(String.init) ?? "",
+                ttftSamples.map(String.init) ?? ""]
     }
 }
 
@@ -97,11 +127,17 @@ public struct SweepReport: Codable, Sendable {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try enc.encode(self), to: dir + "/sweep.json")
-        var csv = SweepRow.csvHeader.joined(separator: ",") + "\n"
-        for r in rows { csv += r.csvFields.map(CSVLineWriter.escape).joined(separator: ",") + "\n" }
+        // One column per adapter/task score after the fixed ones, so accuracy × load × adapter is one table.
+        let scoreKeys = qualityKeys
+        var csv = (SweepRow.csvHeader + scoreKeys.map { "quality:" + $0 }).map(CSVLineWriter.escape).joined(separator: ",") + "\n"
+        for r in rows {
+            let extra = scoreKeys.map { k in SweepRow.score(r.qualityScores?[k]) }
+            csv += (r.csvFields + extra).map(CSVLineWriter.escape).joined(separator: ",") + "\n"
+        }
         try AtomicFile.write(Data(csv.utf8), to: dir + "/sweep.csv")
         try AtomicFile.write(Data(ttftChart().utf8), to: dir + "/ttft-vs-adapters.svg")
         try AtomicFile.write(Data(throughputChart().utf8), to: dir + "/throughput-vs-load.svg")
+        if !scoreKeys.isEmpty { try AtomicFile.write(Data(qualityChart().utf8), to: dir + "/quality-vs-load.svg") }
     }
 
     private func load(_ r: SweepRow) -> Double { loadAxis == "rate" ? (r.rate ?? 0) : Double(r.concurrency ?? 0) }
@@ -120,6 +156,26 @@ public struct SweepReport: Codable, Sendable {
         }
         return SVGLineChart(title: "TTFT vs adapter count (\(scenarioName))", xLabel: "adapters (0 = base model)", yLabel: "TTFT (ms)",
                             xCategories: adapters.map(Double.init), series: series, logX: true).render()
+    }
+
+    /// Every adapter/task score key of the sweep, sorted.
+    public var qualityKeys: [String] { Array(Set(rows.flatMap { ($0.qualityScores ?? [:]).keys })).sorted() }
+
+    /// Each adapter/task score (percent) against load, one line per adapter/task and adapter count.
+    public func qualityChart() -> String {
+        let loads = Array(Set(rows.map(load))).sorted()
+        let counts = Array(Set(rows.map(\.adapters))).sorted()
+        var series: [SVGLineChart.Series] = []
+        for key in qualityKeys {
+            for a in counts {
+                let cells = rows.filter { $0.adapters == a && $0.qualityScores?[key] != nil }.sorted { load($0) < load($1) }
+                guard !cells.isEmpty else { continue }
+                series.append(.init(name: counts.count > 1 ? "\(key) (\(a) adapters)" : key,
+                                    points: cells.map { (load($0), $0.qualityScores![key]! * 100) }, dashed: false))
+            }
+        }
+        return SVGLineChart(title: "Quality vs \(loadName) (\(scenarioName))", xLabel: loadName, yLabel: "score (%)",
+                            xCategories: loads, series: series).render()
     }
 
     /// Output tokens/s against load, one line per adapter count.

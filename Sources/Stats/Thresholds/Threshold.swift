@@ -41,6 +41,7 @@ public struct Threshold: Codable, Sendable, Equatable {
     /// Parses one key and one expression, either form; the error says what was expected.
     public static func parse(metric key: String, expression: String, abortOnFail: Bool = false,
                              delayAbortEvalSeconds: Double = 0) throws -> Threshold {
+        if try QualityThreshold.parse(key) != nil { return try parseQuality(key, expression, abortOnFail, delayAbortEvalSeconds) }
         var path = try MetricPath.parse(key, requireStatistic: false)
         let e = expression.trimmingCharacters(in: .whitespaces)
         var rest = Substring(e)
@@ -64,6 +65,16 @@ public struct Threshold: Codable, Sendable, Equatable {
         }
         let unit = path.isLatency ? " (milliseconds, or with a unit: 500ms, 1.5s)" : ""
         throw ThresholdError(message: "expected a comparison like \"< 500\", \"p(95)<500\" or \">= 0.99\"\(unit), got \"\(expression)\"")
+    }
+
+    /// `quality{task:x}.accuracy` with a plain comparison (`> 0.9`); the name is kept as written.
+    static func parseQuality(_ key: String, _ expression: String, _ abortOnFail: Bool, _ delay: Double) throws -> Threshold {
+        let e = expression.trimmingCharacters(in: .whitespaces)
+        for c in [Comparison.le, .ge, .eq, .lt, .gt] where e.hasPrefix(c.rawValue) {
+            guard let v = Double(e.dropFirst(c.rawValue.count).trimmingCharacters(in: .whitespaces)), v.isFinite else { break }
+            return Threshold(metric: key, comparison: c, value: v, abortOnFail: abortOnFail, delayAbortEvalSeconds: delay)
+        }
+        throw ThresholdError(message: "expected a comparison like \"> 0.9\" or \"== 0\", got \"\(expression)\"")
     }
 
     /// k6's aggregation at the start of an expression (`p(95)`, `avg`, `med`, `min`, `max`, `rate`, `count`) and what follows.

@@ -46,7 +46,10 @@ extension MetricPath {
 
 extension Threshold {
     /// The number this threshold looks at in a summary (ms for latencies); nil when the run has none.
-    public func actual(in s: RunSummary) -> Double? { path.actual(in: s) }
+    public func actual(in s: RunSummary) -> Double? {
+        if let q = try? QualityThreshold.parse(metric) { return q.actual(in: s) }
+        return path.actual(in: s)
+    }
 
     /// Checks the threshold; a metric with no data fails (nothing was measured to vouch for it).
     public func evaluate(_ s: RunSummary) -> ThresholdResult {
