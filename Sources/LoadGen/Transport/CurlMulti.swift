@@ -3,16 +3,24 @@ import Dispatch
 import Foundation
 import Stats
 
-/// libcurl's multi interface driven by `curl_multi_socket_action`, with one read/write DispatchSource per socket
-/// and one timer source, all on a single serial queue: no busy polling and no thread per request.
+/// libcurl's multi interface driven by `curl_multi_socket_action` from one event loop: curl's sockets live in this
+/// multi's own level-triggered epoll descriptor, and one DispatchSource watches that descriptor on the serial queue.
+/// A wake-up drains `epoll_wait(…, 0)` and serves every ready socket of the batch, stamped with one clock read
+/// taken when `epoll_wait` returned (not when each socket's turn comes), so the last stream of a burst is not
+/// stamped late by the time it took to parse the others. curl's timeout is one dispatch timer on the same queue.
+/// No busy polling, no thread per request and no source per socket (each of those cost a libdispatch hand-off
+/// and an epoll re-arm per token).
 ///
 /// Threading: every method and every curl callback runs on `queue` (asserted); nothing here is touched elsewhere.
 final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state is confined to `queue`.
     let queue: DispatchQueue
     private let multi: UnsafeMutableRawPointer
+    private let epollFD: Int32
+    private var readySource: DispatchSourceRead?
     private var timer: DispatchSourceTimer?
     private var timerDue: UInt64 = .max
-    private var sockets: [curl_socket_t: SocketWatch] = [:]
+    /// Per descriptor number (curl's sockets are small integers): watched or not, and what the idle sweep needs.
+    private var sockets: [SocketState] = []
     private var transfers: [ObjectIdentifier: Transfer] = [:]
     private var sweep: DispatchSourceTimer?
     private var freeHandles: [UnsafeMutableRawPointer] = []
@@ -20,21 +28,25 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// kick curl again from inside, or requests that fail at once recurse until the stack overflows.
     private var handlingEvents = false
     private var kickQueued = false
+    /// One `epoll_wait`'s answer, allocated once.
+    private static let batchCapacity: Int32 = 256
+    private let readyFDs = UnsafeMutablePointer<Int32>.allocate(capacity: Int(batchCapacity))
+    private let readyMasks = UnsafeMutablePointer<Int32>.allocate(capacity: Int(batchCapacity))
 
-    /// Sources of one socket; the fd is closed only after every source of it has been cancelled,
-    /// so libdispatch never watches a reused descriptor number.
-    final class SocketWatch {
-        let fd: curl_socket_t
-        var read: DispatchSourceProtocol?
-        var write: DispatchSourceProtocol?
-        var pendingCancels = 0
-        var closeRequested = false
+    /// When the bytes being handled now were seen: the clock read of the current `epoll_wait` batch (or of the timer
+    /// or kick that made curl run). Every transfer served in one batch is stamped with this same value.
+    private(set) var eventMicros: UInt64 = 0
+    /// `epoll_wait` returns that found ready sockets, and the sockets they served (tests and benchmarks read them).
+    private(set) var batches = 0
+    private(set) var readyEvents = 0
+
+    struct SocketState {
+        var watched = false
         /// When the socket last became readable: bytes of a response head arrive here before curl hands a whole
         /// header line to the transfer, so this, not the transfer's own clock, says whether the peer is silent.
         var lastReadableMicros: UInt64 = 0
         /// The easy handle curl last named for this socket (the transfer using the connection now).
         var easy: UnsafeMutableRawPointer?
-        init(fd: curl_socket_t) { self.fd = fd }
     }
 
     /// Number of requests in flight.
@@ -44,6 +56,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         _ = CurlGlobal.ready
         self.queue = queue
         multi = curl_multi_init()!
+        epollFD = lb_epoll_create()
+        precondition(epollFD >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_multi_setopt_socket_function(multi) { easy, fd, what, userp, _ in
             Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().watch(fd: fd, what: what, easy: easy)
@@ -56,6 +70,12 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         }
         lb_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
         lb_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxConnections))
+        let source = DispatchSource.makeReadSource(fileDescriptor: epollFD, queue: queue)
+        source.setEventHandler { [unowned self] in self.serveReady() }
+        // libdispatch must stop watching a descriptor before it is closed.
+        source.setCancelHandler { [epollFD] in close(epollFD) }
+        readySource = source
+        source.resume()
     }
 
     private var closed = false
@@ -63,6 +83,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     deinit {
         // Normally `shutdown()` already ran on the queue; this only covers a multi that was never started.
         if !closed { curl_multi_cleanup(multi) }
+        readySource?.cancel()
+        readyFDs.deallocate()
+        readyMasks.deallocate()
     }
 
     /// Starts a transfer; its completion is called on `queue`.
@@ -71,17 +94,20 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         let easy = freeHandles.popLast() ?? curl_easy_init()!
         t.configure(easy: easy, multi: self)
         transfers[ObjectIdentifier(t)] = t
+        // Handed over now; `Transfer.willSendAttempt` moves t_sent to when curl puts the request on the wire.
         t.sent(at: MonotonicClock.nowMicros())
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
         // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events;
         // from inside a completion, on the next turn of the queue (so timers and stop requests get theirs).
         if !handlingEvents {
+            eventMicros = MonotonicClock.nowMicros()
             socketAction(lb_curl_socket_timeout(), 0)
         } else if !kickQueued {
             kickQueued = true
             queue.async { [self] in
                 kickQueued = false
+                eventMicros = MonotonicClock.nowMicros()
                 socketAction(lb_curl_socket_timeout(), 0)
             }
         }
@@ -107,62 +133,58 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     private func watch(fd: curl_socket_t, what: Int32, easy: UnsafeMutableRawPointer?) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let w: SocketWatch
-        if let existing = sockets[fd] { w = existing } else { w = SocketWatch(fd: fd); sockets[fd] = w }
-        w.easy = easy
-        let wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT
-        let wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT
-        w.read = update(w, w.read, want: wantRead, mask: Int32(CURL_CSELECT_IN)) {
-            DispatchSource.makeReadSource(fileDescriptor: $0, queue: $1)
+        guard fd >= 0 else { return }
+        let i = Int(fd)
+        if i >= sockets.count { sockets.append(contentsOf: repeatElement(SocketState(), count: i + 1 - sockets.count)) }
+        if what == CURL_POLL_REMOVE {
+            if sockets[i].watched { lb_epoll_forget(epollFD, fd) }
+            sockets[i] = SocketState()
+            return
         }
-        w.write = update(w, w.write, want: wantWrite, mask: Int32(CURL_CSELECT_OUT)) {
-            DispatchSource.makeWriteSource(fileDescriptor: $0, queue: $1)
+        sockets[i].easy = easy
+        if lb_epoll_watch(epollFD, fd, what, sockets[i].watched ? 1 : 0) == 0 {
+            sockets[i].watched = true
+        } else {
+            // Not watchable (closed under curl): curl's own timeout ends the transfer, with its own error.
+            sockets[i].watched = false
         }
-        if what == CURL_POLL_REMOVE, w.pendingCancels == 0 { sockets[fd] = nil }
     }
 
-    /// Starts or stops one direction's source for a socket; returns the source watching it now (nil for none).
-    private func update(_ w: SocketWatch, _ current: DispatchSourceProtocol?, want: Bool, mask: Int32,
-                        make: (Int32, DispatchQueue) -> DispatchSourceProtocol) -> DispatchSourceProtocol? {
-        guard want else {
-            if let current { retire(current, of: w) }
-            return nil
-        }
-        if let current { return current }
-        let s = make(w.fd, queue)
-        s.setEventHandler { [self] in
-            if mask == Int32(CURL_CSELECT_IN) { w.lastReadableMicros = MonotonicClock.nowMicros() }
-            self.socketAction(w.fd, mask)
-        }
-        s.setCancelHandler { [self] in self.sourceCancelled(w) }
-        s.resume()
-        return s
-    }
-
-    /// Cancels a socket's source; the fd may be closed once every such cancellation has completed.
-    private func retire(_ s: DispatchSourceProtocol, of w: SocketWatch) {
-        w.pendingCancels += 1
-        s.cancel()
-    }
-
-    private func sourceCancelled(_ w: SocketWatch) {
-        w.pendingCancels -= 1
-        guard w.pendingCancels == 0, w.read == nil, w.write == nil else { return }
-        if w.closeRequested { close(w.fd) }
-        if sockets[w.fd] === w { sockets[w.fd] = nil }
-    }
-
-    /// CURLOPT_CLOSESOCKETFUNCTION: close now, or once this fd's sources are gone.
+    /// CURLOPT_CLOSESOCKETFUNCTION: stop watching, then close (epoll forgets a closed descriptor by itself, but a
+    /// number curl reuses at once must not inherit the old registration).
     fileprivate func closeSocket(_ fd: curl_socket_t) {
         dispatchPrecondition(condition: .onQueue(queue))
-        if let w = sockets[fd], w.pendingCancels > 0 || w.read != nil || w.write != nil {
-            w.closeRequested = true
-            if let s = w.read { w.read = nil; retire(s, of: w) }
-            if let s = w.write { w.write = nil; retire(s, of: w) }
-        } else {
-            sockets[fd] = nil
-            close(fd)
+        if fd >= 0, Int(fd) < sockets.count {
+            if sockets[Int(fd)].watched { lb_epoll_forget(epollFD, fd) }
+            sockets[Int(fd)] = SocketState()
         }
+        close(fd)
+    }
+
+    /// Most `epoll_wait` rounds per wake-up before yielding the queue to timers, executors and stop requests.
+    static let roundsPerWake = 4
+
+    /// The epoll descriptor is readable: serve every ready socket, batch after batch, each batch stamped once.
+    /// Sockets are level-triggered, so one that still holds bytes is simply reported again by the next round.
+    private func serveReady() {
+        dispatchPrecondition(condition: .onQueue(queue))
+        guard !closed else { return }
+        for _ in 0..<Self.roundsPerWake {
+            let n = Int(lb_epoll_ready(epollFD, readyFDs, readyMasks, Self.batchCapacity, 0))
+            guard n > 0 else { return }
+            let now = MonotonicClock.nowMicros()
+            eventMicros = now
+            batches += 1
+            readyEvents += n
+            for k in 0..<n {
+                let fd = readyFDs[k], mask = readyMasks[k]
+                if mask & Int32(CURL_CSELECT_IN) != 0, Int(fd) < sockets.count { sockets[Int(fd)].lastReadableMicros = now }
+                socketAction(fd, mask)
+                if closed { return }
+            }
+        }
+        // Still busy: continue after whatever else waits on the queue.
+        queue.async { [weak self] in self?.serveReady() }
     }
 
     /// CURLMOPT_TIMERFUNCTION. Re-arming a dispatch timer costs a wake-up of libdispatch's manager thread,
@@ -176,6 +198,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
             let t = DispatchSource.makeTimerSource(queue: queue)
             t.setEventHandler { [unowned self] in
                 self.timerDue = .max
+                self.eventMicros = MonotonicClock.nowMicros()
                 self.socketAction(lb_curl_socket_timeout(), 0)
             }
             timer = t
@@ -253,7 +276,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// When the transfer's connection last had bytes to read; nil when no watched socket is the transfer's.
     private func lastReadable(_ t: Transfer) -> UInt64? {
         guard let easy = t.easy else { return nil }
-        return sockets.values.filter { $0.easy == easy }.map(\.lastReadableMicros).max()
+        return sockets.lazy.filter { $0.watched && $0.easy == easy }.map(\.lastReadableMicros).max()
     }
 
     /// Closes every connection and frees curl's state; call on the queue once no transfer is left.
@@ -266,6 +289,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this queue
         closed = true
         timer?.cancel(); timer = nil
+        readySource?.cancel(); readySource = nil  // its cancel handler closes the epoll descriptor
     }
 }
 
