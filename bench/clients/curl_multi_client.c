@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 static int epfd;
-static long timeout_ms = -1;
+/* curl's timer as an absolute deadline (seconds, CLOCK_MONOTONIC); negative when none is set. */
+static double deadline = -1;
 static long long bytes, requests, reads;
 static char url[512], body[512];
 static struct curl_slist *headers;
@@ -25,7 +26,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *u, void *sp) {
     return 0;
 }
 
-static int on_timer(CURLM *m, long ms, void *u) { (void)m; (void)u; timeout_ms = ms; return 0; }
+static int on_timer(CURLM *m, long ms, void *u) { (void)m; (void)u; deadline = ms < 0 ? -1 : bench_now() + ms / 1000.0; return 0; }
 
 static void start(CURL *e) {
     curl_easy_setopt(e, CURLOPT_URL, url);
@@ -56,12 +57,17 @@ int main(int argc, char **argv) {
     int running = 1;
     struct epoll_event evs[256];
     while (running > 0 || !stopping) {
-        int n = epoll_wait(epfd, evs, 256, timeout_ms < 0 ? 100 : (int)timeout_ms);
-        if (n <= 0) curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        double now = bench_now();
+        int wait_ms = deadline < 0 ? 100 : (deadline <= now ? 0 : (int)((deadline - now) * 1000) + 1);
+        int n = epoll_wait(epfd, evs, 256, wait_ms);
         for (int i = 0; i < n; i++) {
             int m = (evs[i].events & (EPOLLIN | EPOLLHUP) ? CURL_CSELECT_IN : 0) | (evs[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0)
                   | (evs[i].events & EPOLLERR ? CURL_CSELECT_ERR : 0);
             curl_multi_socket_action(multi, evs[i].data.fd, m, &running);
+        }
+        if (deadline >= 0 && bench_now() >= deadline) {
+            deadline = -1;
+            curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
         }
         if (!stopping && bench_now() >= end) stopping = 1;
         CURLMsg *msg; int left;
