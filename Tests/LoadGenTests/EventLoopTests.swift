@@ -1,3 +1,4 @@
+import CCurl
 import Dispatch
 import Foundation
 @testable import LoadGen
@@ -10,26 +11,29 @@ final class EventLoopTests: XCTestCase {
     /// 20 streams whose first tokens all arrived while the loop was busy get one timestamp, taken when the loop
     /// woke (not before), and every callback runs on the transport queue.
     func testABurstServedInOneBatchSharesOneTimestampTakenAtReadiness() throws {
+        for kind in [TransportLoopKind.thread, .dispatch] { try burst(kind) }
+    }
+
+    private func burst(_ kind: TransportLoopKind) throws {
         let streams = 20
         let server = try BurstServer(streams: streams)
         defer { server.stop() }
         let scenario = try loadGenScenario(["target": .object(["url": .string(server.baseURL), "api": .string("lorax")]),
-                                            "vus": .int(streams)])
-        let queue = DispatchQueue(label: "test.transport")
-        let key = DispatchSpecificKey<Bool>()
-        queue.setSpecific(key: key, value: true)
-        let multi = CurlMulti(queue: queue, maxConnections: streams + 8)
+                                            "vus": .int(Int64(streams))])
+        let loop = kind.make(label: "test.transport")
+        defer { loop.close() }
+        let multi = loop.sync { CurlMulti(loop: loop, maxConnections: streams + 8) }
         let settings = TransferSettings(scenario: scenario, bearerToken: nil)
         let factory = RequestFactory(scenario: scenario, baseURL: server.baseURL)
         let done = DispatchSemaphore(value: 0)
         var records: [RequestRecord] = []  // queue-confined
         var offQueue = 0                   // queue-confined
-        queue.sync {
+        loop.sync {
             for i in 0..<streams {
                 let request = factory.make(sequence: i)
                 let builder = RecordBuilder(sequence: i, vu: i, request: request, cold: false, intendedMicros: MonotonicClock.nowMicros())
                 multi.add(Transfer(request: request, settings: settings, builder: builder) { record in
-                    if DispatchQueue.getSpecific(key: key) != true { offQueue += 1 }
+                    if !loop.isOnLoop { offQueue += 1 }
                     records.append(record)
                     if records.count == streams { done.signal() }
                 })
@@ -38,7 +42,7 @@ final class EventLoopTests: XCTestCase {
         XCTAssertTrue(server.waitForRequests(timeout: 10), "every stream reached the server")
         // Hold the loop while the server writes every stream's first token in the same instant.
         let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-        queue.async { held.signal(); release.wait() }
+        loop.async { held.signal(); release.wait() }
         held.wait()
         server.writeToAll(Self.event(#"{"token":{"id":1,"text":" a","logprob":0,"special":false},"generated_text":null,"details":null}"#))
         usleep(30_000)
@@ -48,15 +52,15 @@ final class EventLoopTests: XCTestCase {
         server.writeToAll(Self.event(#"{"token":{"id":2,"text":" b","logprob":0,"special":false},"generated_text":" a b","details":{"finish_reason":"length","prompt_tokens":3,"generated_tokens":2}}"#)
                           + "0\r\n\r\n")
         XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "every stream ended")
-        queue.sync { multi.shutdown() }
+        loop.sync { multi.shutdown() }
 
-        let rs = queue.sync { records }
+        let rs = loop.sync { records }
         XCTAssertEqual(rs.count, streams)
         XCTAssertEqual(rs.filter { $0.errorClass == nil }.count, streams, "\(rs.compactMap(\.errorMessage))")
         let firsts = Set(rs.compactMap(\.firstTokenMicros))
-        XCTAssertEqual(firsts.count, 1, "one clock read for the whole burst")
+        XCTAssertEqual(firsts.count, 1, "one clock read for the whole burst (\(kind))")
         XCTAssertGreaterThanOrEqual(firsts.first ?? 0, releasedAt, "stamped when the loop saw the bytes, not earlier")
-        XCTAssertEqual(queue.sync { offQueue }, 0, "completions run on the transport queue")
+        XCTAssertEqual(loop.sync { offQueue }, 0, "completions run on the transport loop (\(kind))")
         XCTAssertEqual(rs.map(\.tokenEvents), Array(repeating: 2, count: streams))
         for r in rs { XCTAssertLessThanOrEqual(r.sentMicros, releasedAt, "t_sent precedes the tokens") }
     }
@@ -95,7 +99,8 @@ private final class BurstServer: @unchecked Sendable {  // @unchecked: `clients`
     init(streams: Int) throws {
         self.streams = streams
         signal(SIGPIPE, SIG_IGN)
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")

@@ -17,4 +17,16 @@ void lb_epoll_forget(int epfd, int fd);
 /// Returns the count (0 on timeout or EINTR), or -1 (errno set).
 int lb_epoll_ready(int epfd, int *fds, int *masks, int max, int timeoutMs);
 
+/// The same with a timeout in microseconds (epoll_pwait2); negative waits until something is ready.
+int lb_epoll_ready_us(int epfd, int *fds, int *masks, int max, long long timeoutMicros);
+
+/// A non-blocking, close-on-exec eventfd watched for reading in `epfd` (the loop's wake-up), or -1.
+int lb_eventfd_watched(int epfd);
+
+/// Makes `efd` readable (wakes the loop).
+void lb_eventfd_signal(int efd);
+
+/// Reads `efd` back to zero.
+void lb_eventfd_drain(int efd);
+
 #endif

@@ -50,13 +50,14 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     public let baseURL: String
     public let options: RunOptions
     private let clock: RunClock = SystemClock()
-    private let queue = DispatchQueue(label: "lorabench.transport", qos: .userInteractive)
+    /// The transport's event loop: curl, the executors and the driver live on it (`LORABENCH_EVENT_LOOP` picks the kind).
+    private let loop = TransportLoopKind.fromEnvironment(ProcessInfo.processInfo.environment).make(label: "lorabench.transport")
     private let statsQueue = DispatchQueue(label: "lorabench.stats")
     private let lock = NSLock()
     private var stopRequested = false      // lock
     private var abortRequested = false     // lock
     private var writeFailure: ResultWriteError?  // lock
-    // queue-confined:
+    // loop-confined:
     private var multi: CurlMulti?
     private var driver: LoadDriver?
     private var wakes: WakeQueue?
@@ -78,7 +79,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     /// Graceful stop: no new requests; in-flight ones get `graceful_stop` to finish, then results are written.
     public func stop() {
         lock.withLock { stopRequested = true }
-        queue.async { [self] in
+        loop.async { [self] in
             // Before the window (warm-up in flight) there is nothing to wait for: end the warm-up now.
             guard let executor else { driver?.cutOffInFlight(); return }
             executor.stopIssuing()
@@ -89,7 +90,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     /// Immediate stop: in-flight requests are cut off now; results of finished ones are still written.
     public func abort() {
         lock.withLock { stopRequested = true; abortRequested = true }
-        queue.async { [self] in
+        loop.async { [self] in
             guard let executor else { driver?.cutOffInFlight(); return }
             executor.stopIssuing()
             executor.dropWaiting()
@@ -110,6 +111,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     }
 
     public func run() async throws -> RunOutcome {
+        defer { loop.close() }
         let settings = TransferSettings(scenario: scenario, bearerToken: options.bearerToken)
         let dir: String
         do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
@@ -144,10 +146,10 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let factory = RequestFactory(scenario: scenario, baseURL: baseURL)
         let runId = options.runId ?? Self.newRunId()
         let recorderBox = RecorderBox()
-        queue.sync {
-            let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
+        loop.sync {
+            let m = CurlMulti(loop: loop, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
-            wakes = WakeQueue(queue: queue, clock: clock)
+            wakes = WakeQueue(loop: loop, clock: clock)
             driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId) { [self] record in
                 statsQueue.async { [self] in
                     guard let rec = recorderBox.recorder else { return }
@@ -182,9 +184,9 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let ticker = startTicker(recorderBox, start: start)
 
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            queue.async { [self] in
+            loop.async { [self] in
                 // The executor gets wake-ups of its own: stopping it cancels them, never the run's cut-off below.
-                let executorWakes = WakeQueue(queue: queue, clock: clock)
+                let executorWakes = WakeQueue(loop: loop, clock: clock)
                 self.executorWakes = executorWakes
                 let ex: Executor
                 switch scenario.load {
@@ -212,7 +214,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         let end = clock.nowMicros()
         ticker.cancel()
-        let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
+        let (dropped, interrupted, requestedRate) = loop.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
             let r = Self.meanRate(scenario.load)
             wakes!.cancelAll()
@@ -276,12 +278,12 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     private func warmUp(_ factory: RequestFactory) async -> RequestRecord {
         let request = factory.make(prompt: "Hello", adapter: "", maxNewTokens: 1, inputWords: 1)
         return await withCheckedContinuation { (c: CheckedContinuation<RequestRecord, Never>) in
-            queue.async { [self] in driver!.sendUnmeasured(request) { c.resume(returning: $0) } }
+            loop.async { [self] in driver!.sendUnmeasured(request) { c.resume(returning: $0) } }
         }
     }
 
     private func teardown() {
-        queue.sync { multi?.abortAll(.incomplete, message: "run ended"); multi?.shutdown() }
+        loop.sync { multi?.abortAll(.incomplete, message: "run ended"); multi?.shutdown() }
     }
 
     /// Once a second: close the interval (timeseries.csv) and hand the progress to the collectors.
@@ -291,7 +293,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let total = scenario.load.duration.seconds
         t.setEventHandler { [self] in
             guard let rec = box.recorder else { return }
-            let active = queue.sync { executor?.activeVUs ?? 0 }
+            let active = loop.sync { executor?.activeVUs ?? 0 }
             let snap = rec.closeInterval(activeVUs: active)
             checkWrites(rec)
             guard !collectors.isEmpty else { return }

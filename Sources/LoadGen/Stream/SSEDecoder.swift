@@ -133,7 +133,7 @@ public struct SSEDecoder: Sendable {
         }
         let colon = l.firstIndex(of: 0x3A) ?? l.count
         guard colon == 4, l[0] == 0x64, l[1] == 0x61, l[2] == 0x74, l[3] == 0x61 else { return }  // only "data"
-        var start = colon + 1
+        var start = min(colon + 1, l.count)  // "data" alone is an empty data line
         if start < l.count && l[start] == 0x20 { start += 1 }
         if hasData {
             keepPending(bytes)

@@ -3,35 +3,29 @@ import Dispatch
 import Foundation
 import Stats
 
-/// libcurl's multi interface driven by `curl_multi_socket_action` from one event loop: curl's sockets live in this
-/// multi's own level-triggered epoll descriptor, and one DispatchSource watches that descriptor on the serial queue.
-/// A wake-up drains `epoll_wait(…, 0)` and serves every ready socket of the batch, stamped with one clock read
-/// taken when `epoll_wait` returned (not when each socket's turn comes), so the last stream of a burst is not
-/// stamped late by the time it took to parse the others. curl's timeout is one dispatch timer on the same queue.
-/// No busy polling, no thread per request and no source per socket (each of those cost a libdispatch hand-off
-/// and an epoll re-arm per token).
+/// libcurl's multi interface driven by `curl_multi_socket_action` from one event loop (`TransportLoop`): curl's
+/// sockets live in the loop's level-triggered epoll descriptor, and each time `epoll_wait` returns, every ready
+/// socket of the batch is served with the one clock read taken then (not when each socket's turn comes), so the
+/// last stream of a burst is not stamped late by the time it took to parse the others. curl's timeout is one
+/// loop timer. No busy polling, no thread per request and no source per socket (a DispatchSource per socket cost a
+/// libdispatch hand-off and an epoll re-arm per token).
 ///
-/// Threading: every method and every curl callback runs on `queue` (asserted); nothing here is touched elsewhere.
-final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state is confined to `queue`.
-    let queue: DispatchQueue
+/// Threading: every method and every curl callback runs on `loop` (asserted); nothing here is touched elsewhere.
+final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state is confined to `loop`.
+    let loop: TransportLoop
     private let multi: UnsafeMutableRawPointer
     private let epollFD: Int32
-    private var readySource: DispatchSourceRead?
-    private var timer: DispatchSourceTimer?
+    private var timer: LoopTimer?
     private var timerDue: UInt64 = .max
     /// Per descriptor number (curl's sockets are small integers): watched or not, and what the idle sweep needs.
     private var sockets: [SocketState] = []
     private var transfers: [ObjectIdentifier: Transfer] = [:]
-    private var sweep: DispatchSourceTimer?
+    private var sweep: LoopTimer?
     private var freeHandles: [UnsafeMutableRawPointer] = []
     /// Set while curl's events are handled: a completion that starts the next request (think time 0) must not
     /// kick curl again from inside, or requests that fail at once recurse until the stack overflows.
     private var handlingEvents = false
     private var kickQueued = false
-    /// One `epoll_wait`'s answer, allocated once.
-    private static let batchCapacity: Int32 = 256
-    private let readyFDs = UnsafeMutablePointer<Int32>.allocate(capacity: Int(batchCapacity))
-    private let readyMasks = UnsafeMutablePointer<Int32>.allocate(capacity: Int(batchCapacity))
 
     /// When the bytes being handled now were seen: the clock read of the current `epoll_wait` batch (or of the timer
     /// or kick that made curl run). Every transfer served in one batch is stamped with this same value.
@@ -52,12 +46,11 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// Number of requests in flight.
     var activeCount: Int { transfers.count }
 
-    init(queue: DispatchQueue, maxConnections: Int) {
+    init(loop: TransportLoop, maxConnections: Int) {
         _ = CurlGlobal.ready
-        self.queue = queue
+        self.loop = loop
         multi = curl_multi_init()!
-        epollFD = lb_epoll_create()
-        precondition(epollFD >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
+        epollFD = loop.epollFD
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_multi_setopt_socket_function(multi) { easy, fd, what, userp, _ in
             Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().watch(fd: fd, what: what, easy: easy)
@@ -70,27 +63,19 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         }
         lb_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
         lb_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxConnections))
-        let source = DispatchSource.makeReadSource(fileDescriptor: epollFD, queue: queue)
-        source.setEventHandler { [unowned self] in self.serveReady() }
-        // libdispatch must stop watching a descriptor before it is closed.
-        source.setCancelHandler { [epollFD] in close(epollFD) }
-        readySource = source
-        source.resume()
+        loop.onReady { [unowned self] fds, masks, n, now in self.serve(fds, masks, n, now) }
     }
 
     private var closed = false
 
     deinit {
-        // Normally `shutdown()` already ran on the queue; this only covers a multi that was never started.
+        // Normally `shutdown()` already ran on the loop; this only covers a multi that was never started.
         if !closed { curl_multi_cleanup(multi) }
-        readySource?.cancel()
-        readyFDs.deallocate()
-        readyMasks.deallocate()
     }
 
-    /// Starts a transfer; its completion is called on `queue`.
+    /// Starts a transfer; its completion is called on the loop.
     func add(_ t: Transfer) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         let easy = freeHandles.popLast() ?? curl_easy_init()!
         t.configure(easy: easy, multi: self)
         transfers[ObjectIdentifier(t)] = t
@@ -99,13 +84,13 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
         // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events;
-        // from inside a completion, on the next turn of the queue (so timers and stop requests get theirs).
+        // from inside a completion, on the next turn of the loop (so timers and stop requests get theirs).
         if !handlingEvents {
             eventMicros = MonotonicClock.nowMicros()
             socketAction(lb_curl_socket_timeout(), 0)
         } else if !kickQueued {
             kickQueued = true
-            queue.async { [self] in
+            loop.async { [self] in
                 kickQueued = false
                 eventMicros = MonotonicClock.nowMicros()
                 socketAction(lb_curl_socket_timeout(), 0)
@@ -115,7 +100,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     /// Ends a transfer now with the given failure (idle timeout, shutdown).
     func abort(_ t: Transfer, _ cls: ErrorClass, message: String) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard transfers[ObjectIdentifier(t)] != nil else { return }
         t.fail(cls, message: message, at: MonotonicClock.nowMicros())
         finish(t, code: CURLE_ABORTED_BY_CALLBACK)
@@ -129,10 +114,10 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// The transfers in flight, for the idle sweep and shutdown.
     var inFlight: [Transfer] { Array(transfers.values) }
 
-    // MARK: - curl callbacks (on queue)
+    // MARK: - curl callbacks (on the loop)
 
     private func watch(fd: curl_socket_t, what: Int32, easy: UnsafeMutableRawPointer?) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard fd >= 0 else { return }
         let i = Int(fd)
         if i >= sockets.count { sockets.append(contentsOf: repeatElement(SocketState(), count: i + 1 - sockets.count)) }
@@ -153,7 +138,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// CURLOPT_CLOSESOCKETFUNCTION: stop watching, then close (epoll forgets a closed descriptor by itself, but a
     /// number curl reuses at once must not inherit the old registration).
     fileprivate func closeSocket(_ fd: curl_socket_t) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         if fd >= 0, Int(fd) < sockets.count {
             if sockets[Int(fd)].watched { lb_epoll_forget(epollFD, fd) }
             sockets[Int(fd)] = SocketState()
@@ -161,52 +146,38 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         close(fd)
     }
 
-    /// Most `epoll_wait` rounds per wake-up before yielding the queue to timers, executors and stop requests.
-    static let roundsPerWake = 4
-
-    /// The epoll descriptor is readable: serve every ready socket, batch after batch, each batch stamped once.
-    /// Sockets are level-triggered, so one that still holds bytes is simply reported again by the next round.
-    private func serveReady() {
-        dispatchPrecondition(condition: .onQueue(queue))
+    /// One `epoll_wait` batch: every ready socket, all stamped `now`. Sockets are level-triggered, so one that
+    /// still holds bytes is simply reported again by the next batch.
+    private func serve(_ fds: UnsafePointer<Int32>, _ masks: UnsafePointer<Int32>, _ n: Int, _ now: UInt64) {
         guard !closed else { return }
-        for _ in 0..<Self.roundsPerWake {
-            let n = Int(lb_epoll_ready(epollFD, readyFDs, readyMasks, Self.batchCapacity, 0))
-            guard n > 0 else { return }
-            let now = MonotonicClock.nowMicros()
-            eventMicros = now
-            batches += 1
-            readyEvents += n
-            for k in 0..<n {
-                let fd = readyFDs[k], mask = readyMasks[k]
-                if mask & Int32(CURL_CSELECT_IN) != 0, Int(fd) < sockets.count { sockets[Int(fd)].lastReadableMicros = now }
-                socketAction(fd, mask)
-                if closed { return }
-            }
+        eventMicros = now
+        batches += 1
+        readyEvents += n
+        for k in 0..<n {
+            let fd = fds[k], mask = masks[k]
+            if mask & Int32(CURL_CSELECT_IN) != 0, Int(fd) < sockets.count { sockets[Int(fd)].lastReadableMicros = now }
+            socketAction(fd, mask)
+            if closed { return }
         }
-        // Still busy: continue after whatever else waits on the queue.
-        queue.async { [weak self] in self?.serveReady() }
     }
 
     /// CURLMOPT_TIMERFUNCTION. Re-arming a dispatch timer costs a wake-up of libdispatch's manager thread,
     /// and curl asks for a new timeout after nearly every socket event, so the timer is only moved earlier;
     /// an early or stale expiry is harmless (curl just reports the next timeout).
     private func setTimer(ms: Int) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard ms >= 0 else { return }
         let due = MonotonicClock.nowMicros() + UInt64(ms) * 1000
         if timer == nil {
-            let t = DispatchSource.makeTimerSource(queue: queue)
-            t.setEventHandler { [unowned self] in
+            timer = loop.makeTimer { [unowned self] in
                 self.timerDue = .max
                 self.eventMicros = MonotonicClock.nowMicros()
                 self.socketAction(lb_curl_socket_timeout(), 0)
             }
-            timer = t
-            t.resume()
         }
         guard due < timerDue else { return }
         timerDue = due
-        timer!.schedule(deadline: .now() + .milliseconds(ms), leeway: .microseconds(200))
+        timer!.schedule(atMicros: due)
     }
 
     private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
@@ -255,10 +226,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// final event came and went (their record is complete, so closing them does not fail them).
     private func startSweepIfNeeded() {
         guard sweep == nil else { return }
-        let s = DispatchSource.makeTimerSource(queue: queue)
-        s.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50), leeway: .milliseconds(5))
-        s.setEventHandler { [unowned self] in
+        let s = loop.makeTimer { [unowned self] in
             let now = MonotonicClock.nowMicros()
+            self.sweep?.schedule(atMicros: now + Self.sweepMicros)
             for t in self.transfers.values {
                 if let f = t.finalEventMicros, now &- f > Self.afterFinalMicros {
                     self.abort(t, .incomplete, message: "body did not end after the final event")  // ignored: already complete
@@ -270,8 +240,10 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
             }
         }
         sweep = s
-        s.resume()
+        s.schedule(atMicros: MonotonicClock.nowMicros() + Self.sweepMicros)
     }
+
+    static let sweepMicros: UInt64 = 50_000
 
     /// When the transfer's connection last had bytes to read; nil when no watched socket is the transfer's.
     private func lastReadable(_ t: Transfer) -> UInt64? {
@@ -279,17 +251,16 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         return sockets.lazy.filter { $0.watched && $0.easy == easy }.map(\.lastReadableMicros).max()
     }
 
-    /// Closes every connection and frees curl's state; call on the queue once no transfer is left.
+    /// Closes every connection and frees curl's state; call on the loop once no transfer is left.
     func shutdown() {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard !closed else { return }
         sweep?.cancel(); sweep = nil
         for h in freeHandles { curl_easy_cleanup(h) }
         freeHandles.removeAll()
-        curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this queue
+        curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this loop
         closed = true
         timer?.cancel(); timer = nil
-        readySource?.cancel(); readySource = nil  // its cancel handler closes the epoll descriptor
     }
 }
 
