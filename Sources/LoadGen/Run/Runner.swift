@@ -13,6 +13,11 @@ public struct RunOptions: Sendable {
     public var bearerToken: String?
     /// Prefix of every request's `x-request-id`; a fresh one per run when nil.
     public var runId: String?
+    /// The share of the load this process sends (`--segment i/n`); the whole run by default.
+    public var segment: ExecutionSegment = .whole
+    /// Wall-clock instant the measured window opens (`--start-at`), shared by every segment of a run; the health
+    /// wait and warm-up happen before it. A process ready after it starts at once and records how late it was.
+    public var startAt: Date?
     /// The lorabench version written into summary.json.
     public var version: String = "0.0.0"
     /// Where progress messages (health wait, warm-up failures) go; silent by default.
@@ -150,7 +155,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             let m = CurlMulti(loop: loop, maxConnections: scenario.load.maxInFlight + 8)
             multi = m
             wakes = WakeQueue(loop: loop, clock: clock)
-            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId) { [self] record in
+            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId, segment: options.segment) { [self] record in
                 statsQueue.async { [self] in
                     guard let rec = recorderBox.recorder else { return }
                     rec.add(record)
@@ -168,6 +173,11 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             }
         }
         if isStopping { teardown(); throw RunError.interruptedBeforeStart }
+        if let startAt = options.startAt, startAt > Date() {
+            options.log("waiting until \(Self.iso(startAt)) (--start-at) to open the window")
+            await waitUntil(startAt)
+            if isStopping { teardown(); throw RunError.interruptedBeforeStart }
+        }
 
         let folderLock: ResultsLock
         do { folderLock = try ResultsDirectory.claim(dir) } catch { teardown(); throw RunError.output("\(error)") }
@@ -192,10 +202,10 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 switch scenario.load {
                 case .constantVUs, .rampingVUs:
                     ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime,
-                                    failureBackoff: scenario.failureBackoff, startSpread: scenario.vuStartSpread)
+                                    failureBackoff: scenario.failureBackoff, startSpread: scenario.vuStartSpread, segment: options.segment)
                 case .constantArrivalRate, .rampingArrivalRate:
                     ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
-                                         maxQueue: scenario.maxQueue, seed: scenario.seed)
+                                         maxQueue: scenario.maxQueue, seed: scenario.seed, segment: options.segment)
                 }
                 executor = ex
                 // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
@@ -216,7 +226,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         ticker.cancel()
         let (dropped, interrupted, requestedRate) = loop.sync { () -> (Int, Int, Double?) in
             let d = executor!.dropped, i = driver!.interrupted
-            let r = Self.meanRate(scenario.load)
+            // A segment is asked for its share of the arrivals: 1/n of the whole rate.
+            let r = Self.meanRate(scenario.load).map { $0 / Double(options.segment.count) }
             wakes!.cancelAll()
             executorWakes?.cancelAll()
             multi!.shutdown()
@@ -232,6 +243,17 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             interrupted: isStopping, requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
         runInfo.runId = runId
         runInfo.warmup = warmup
+        if !options.segment.isWhole { runInfo.segment = options.segment.description }
+        if let startAt = options.startAt {
+            runInfo.startAt = Self.iso(startAt)
+            // Late by more than the wake-up's own jitter: another segment may have been measuring alone meanwhile.
+            let late = startedAt.timeIntervalSince(startAt)
+            runInfo.startLateSeconds = late > 0.001 ? (late * 1000).rounded() / 1000 : 0
+            if late > 1 {
+                options.log("note: the window opened \(DurationText.format(.milliseconds(Int64(late * 1000)))) after --start-at "
+                            + "(health wait and warm-up took longer); summary.json run.start_late_seconds says so")
+            }
+        }
         if let failure = lock.withLock({ writeFailure }) {
             let rows = statsQueue.sync { () -> Int in
                 recorderBox.recorder!.abandon()
@@ -263,6 +285,21 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             return total > 0 ? area / total / unit.seconds : 0
         default: return nil
         }
+    }
+
+    /// Sleeps until wall-clock `instant`, waking early when a stop is requested.
+    private func waitUntil(_ instant: Date) async {
+        while !isStopping {
+            let left = instant.timeIntervalSinceNow
+            if left <= 0 { return }
+            try? await Task.sleep(nanoseconds: UInt64(min(left, 0.2) * 1_000_000_000))
+        }
+    }
+
+    static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
     }
 
     private func scheduleCutOff(after grace: Duration) {

@@ -72,7 +72,11 @@ public final class ServerMetricsCollector: RunCollector, @unchecked Sendable {
             var v = ServerView(url: TargetURL.redacted(scrape.url), intervalSeconds: setting.interval.seconds, tracker: tracker, failedScrapes: failed,
                                unparsedLines: unparsed, firstScrapeSeconds: firstSeconds, lastScrapeSeconds: lastSeconds,
                                warnings: warnings)
-            if tracker.scrapes > 0 {
+            if let segment = summary.run.segment {
+                // The server counted every segment's requests; this process sent one share. The merged folder checks.
+                v.warnings.append("agreement not checked: this process sent segment \(segment) of the load and the server saw all of it; "
+                                  + "`lorabench merge` checks the merged result against the server")
+            } else if tracker.scrapes > 0 {
                 v.agreement = ServerAgreement(client: summary, server: v, warmup: warmup, spansWindow: startOK && endOK)
             }
             return v
@@ -80,6 +84,7 @@ public final class ServerMetricsCollector: RunCollector, @unchecked Sendable {
         guard let view else { return }
         summary.server = view
         if let a = view.agreement { for w in ServerReport.warnings(a) { log(w) } }
+        if let w = view.warnings.last, summary.run.segment != nil, w.hasPrefix("agreement not checked") { log("note: " + w) }
     }
 
     public func finish(resultsDirectory: String) {

@@ -3,12 +3,14 @@ import Stats
 
 /// The open model (k6 `constant-arrival-rate` / `ramping-arrival-rate`): requests arrive on a seeded schedule
 /// whatever the server does; an arrival that finds all `max_vus` slots busy waits in a FIFO of `max_queue`
-/// or is counted as dropped, never delayed silently. The pacer decides when; this only acts on it.
+/// or is counted as dropped, never delayed silently. The pacer decides when; this only acts on it. In a segment it
+/// sends only the arrivals the segment owns, with its share of `max_vus` slots and of `max_queue`.
 final class ArrivalExecutor: Executor {
     private let sender: RequestSending
     private let wakes: WakeScheduling
     private let clock: RunClock
-    private var pacer: ArrivalPacer
+    private var pacer: SegmentArrivals
+    private let segment: ExecutionSegment
     private var freeSlots: [Int]
     /// Intended start times of arrivals waiting for a slot (bounded by `maxQueue`).
     private var waiting: [UInt64] = []
@@ -23,15 +25,16 @@ final class ArrivalExecutor: Executor {
     var activeVUs: Int { sender.inFlight }
 
     init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, arrival: Scenario.Arrival,
-         maxQueue: Int, seed: UInt64) {
+         maxQueue: Int, seed: UInt64, segment: ExecutionSegment = .whole) {
         self.sender = sender
         self.wakes = wakes
         self.clock = clock
-        self.maxQueue = maxQueue
-        pacer = ArrivalPacer(load: load, arrival: arrival, seed: seed)
+        self.segment = segment
+        self.maxQueue = segment.share(of: maxQueue)
+        pacer = SegmentArrivals(pacer: ArrivalPacer(load: load, arrival: arrival, seed: seed), segment: segment)
         switch load {
         case .constantArrivalRate(_, _, _, _, let maxVUs), .rampingArrivalRate(_, _, _, _, let maxVUs):
-            freeSlots = Array((0..<maxVUs).reversed())
+            freeSlots = Array((0..<segment.share(of: maxVUs)).reversed())
         default: preconditionFailure("ArrivalExecutor runs open-model loads only")
         }
     }
@@ -73,7 +76,7 @@ final class ArrivalExecutor: Executor {
     }
 
     private func send(slot: Int, intended: UInt64) {
-        sender.send(vu: slot, intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
+        sender.send(vu: segment.global(slot), intendedMicros: intended, stage: pacer.rate.stage(atElapsed: intended &- startMicros)) { [unowned self] _ in
             if self.waitingHead < self.waiting.count {
                 let next = self.waiting[self.waitingHead]
                 self.waitingHead += 1

@@ -2,7 +2,8 @@ import Stats
 
 /// The closed model (k6 `constant-vus` / `ramping-vus`): each VU sends, waits for the end of the stream,
 /// thinks, and sends again. `t_intended` is the moment the VU became free after its think time.
-/// The VU target is looked at every 20 ms (ramps start and retire VUs on that tick).
+/// The VU target is looked at every 20 ms (ramps start and retire VUs on that tick). In a segment, local VU `k` is
+/// the whole run's VU `segment.global(k)`, and the segment runs its share of the whole target at every tick.
 final class VUExecutor: Executor {
     static let tickMicros: UInt64 = 20_000
     private let sender: RequestSending
@@ -12,6 +13,9 @@ final class VUExecutor: Executor {
     private let thinkMicros: UInt64
     private let backoffMicros: UInt64
     private let spreadMicros: UInt64
+    private let segment: ExecutionSegment
+    /// VUs the whole run may have at once (every segment's together), for the start spread.
+    private let wholeCapacity: Int
     private var startMicros: UInt64 = 0
     private var running: [Bool]
     private var wanted = 0
@@ -22,7 +26,7 @@ final class VUExecutor: Executor {
 
     /// `wakes` must belong to this executor alone: stopping cancels all of its wake-ups.
     init(sender: RequestSending, wakes: WakeScheduling, clock: RunClock, load: Scenario.Load, thinkTime: Duration,
-         failureBackoff: Duration = .zero, startSpread: Duration = .zero) {
+         failureBackoff: Duration = .zero, startSpread: Duration = .zero, segment: ExecutionSegment = .whole) {
         self.sender = sender
         self.wakes = wakes
         self.clock = clock
@@ -34,7 +38,9 @@ final class VUExecutor: Executor {
         thinkMicros = UInt64(thinkTime.microseconds)
         backoffMicros = UInt64(failureBackoff.microseconds)
         spreadMicros = UInt64(max(0, startSpread.microseconds))
-        running = Array(repeating: false, count: max(1, load.maxInFlight))
+        self.segment = segment
+        wholeCapacity = max(1, load.maxInFlight)
+        running = Array(repeating: false, count: max(1, segment.share(of: load.maxInFlight)))
     }
 
     func start(at startMicros: UInt64, finished: @escaping () -> Void) {
@@ -48,12 +54,13 @@ final class VUExecutor: Executor {
         let now = clock.nowMicros()
         let elapsed = now &- startMicros
         guard elapsed < schedule.totalMicros else { stopIssuing(); return }
-        wanted = min(running.count, Int(schedule.value(atElapsed: elapsed).rounded(.down)))
+        let whole = min(wholeCapacity, Int(schedule.value(atElapsed: elapsed).rounded(.down)))
+        wanted = min(running.count, segment.share(of: whole))
         for i in 0..<wanted where !running[i] {
             running[i] = true
             activeVUs += 1
-            // VU i of n starts no earlier than i/n of the spread into the window.
-            let earliest = startMicros + spreadMicros * UInt64(i) / UInt64(running.count)
+            // VU j of n (the whole run's numbers) starts no earlier than j/n of the spread into the window.
+            let earliest = startMicros + spreadMicros * UInt64(segment.global(i)) / UInt64(wholeCapacity)
             if earliest > now {
                 wakes.schedule(at: earliest) { [unowned self] in self.iterate(i, intended: earliest) }
             } else {
@@ -70,7 +77,7 @@ final class VUExecutor: Executor {
             checkFinished()
             return
         }
-        sender.send(vu: vu, intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] failed in
+        sender.send(vu: segment.global(vu), intendedMicros: intended, stage: schedule.stage(atElapsed: intended &- startMicros)) { [unowned self] failed in
             let now = self.clock.nowMicros()
             // Think time follows every request; a failure with no think time still waits the back-off.
             let pause = self.thinkMicros > 0 ? self.thinkMicros : (failed ? self.backoffMicros : 0)

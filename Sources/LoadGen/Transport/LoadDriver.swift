@@ -11,6 +11,9 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     /// Prefix of every request's `x-request-id`.
     let runId: String
     let onRecord: (RequestRecord) -> Void
+    /// The share of the load this process sends: sequence numbers are the whole run's (`segment.global`), disjoint.
+    let segment: ExecutionSegment
+    /// Requests this process has numbered so far.
     private var nextSequence = 0
     private var touched: Set<String> = []
     /// Set while in-flight requests are being cut off at the end of a run: their records are not measured.
@@ -18,7 +21,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     private(set) var interrupted = 0
 
     init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock, runId: String,
-         onRecord: @escaping (RequestRecord) -> Void) {
+         segment: ExecutionSegment = .whole, onRecord: @escaping (RequestRecord) -> Void) {
+        self.segment = segment
         self.runId = runId
         self.multi = multi
         self.factory = factory
@@ -31,7 +35,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
 
     /// Sends the run's next request on behalf of `vu`; `done` runs when it has ended and been recorded.
     func send(vu: Int, intendedMicros: UInt64, stage: Int, done: @escaping (_ failed: Bool) -> Void) {
-        let sequence = nextSequence
+        let sequence = segment.global(nextSequence)
         nextSequence += 1
         var request = factory.make(sequence: sequence)
         request.clientRequestId = "\(runId)-\(sequence)"
@@ -51,7 +55,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     /// so it is a request of its own in the results, failed as `incomplete`, with a sequence number of its own.
     private func recordHiddenRetry(_ request: PreparedRequest, vu: Int, stage: Int, cold: Bool, intendedMicros: UInt64,
                                    sent: UInt64, at now: UInt64) {
-        let sequence = nextSequence
+        let sequence = segment.global(nextSequence)
         nextSequence += 1
         var b = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         b.sent(at: sent)

@@ -16,6 +16,8 @@ struct RunCommand: ConsoleCommand {
 
     @OptionGroup var results: ResultsOptions
 
+    @OptionGroup var segments: SegmentOptions
+
     @Flag(help: "Print only the results folder path and errors.")
     var quiet = false
 
@@ -33,8 +35,35 @@ struct RunCommand: ConsoleCommand {
             console.error("\(error)")
             return LorabenchExit.invalidConfig
         }
-        let launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
+        let plan: SegmentOptions.Plan
+        do { plan = try segments.plan(scenarioName: checked.scenario.name) } catch let e as ValidationError {
+            console.error(e.message)
+            return LorabenchExit.invalidConfig
+        } catch {
+            console.error("\(error)")
+            return LorabenchExit.invalidConfig
+        }
+        if let why = Self.unsplittable(checked.scenario.load, plan.segment) {
+            console.error("--segment \(plan.segment): \(why)")
+            return LorabenchExit.invalidConfig
+        }
+        var launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
                                    printsResult: true, onStart: onStart)
+        launcher.segments = plan
         return await launcher.perform(checked.scenario, bearerToken: checked.bearerToken).code
+    }
+
+    /// Why a load cannot be split this way (a segment with no VU or slot at all would measure nothing); nil when it can.
+    static func unsplittable(_ load: Scenario.Load, _ segment: ExecutionSegment) -> String? {
+        guard !segment.isWhole else { return nil }
+        switch load {
+        case .constantVUs, .rampingVUs:
+            let most = load.maxInFlight
+            return segment.share(of: most) == 0
+                ? "the load has at most \(most) VU\(most == 1 ? "" : "s"), so segment \(segment.index) of \(segment.count) would never have one; use at most \(most) segments" : nil
+        case .constantArrivalRate(_, _, _, _, let maxVUs), .rampingArrivalRate(_, _, _, _, let maxVUs):
+            return segment.share(of: maxVUs) == 0
+                ? "max_vus \(maxVUs) leaves segment \(segment.index) of \(segment.count) no slot to send from; raise max_vus to at least \(segment.count)" : nil
+        }
     }
 }

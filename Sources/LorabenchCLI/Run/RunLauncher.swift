@@ -18,6 +18,8 @@ struct RunLauncher {
     var onStart: (@Sendable (Runner) -> Void)?
     /// Where stop requests come from when the caller arms one trap for many runs (a sweep); nil arms one per run.
     var relay: StopRelay?
+    /// The share of a multi-process run this one sends (`run --segment`), its start instant and run id.
+    var segments = SegmentOptions.Plan()
 
     func perform(_ s: Scenario, bearerToken: String?) async -> (code: ExitCode, outcome: RunOutcome?) {
         let target: EmbeddedTarget
@@ -31,6 +33,9 @@ struct RunLauncher {
         if progress && !quiet && console.stderrIsTerminal { options.collectors.append(ProgressLine(console: console)) }
         options.bearerToken = bearerToken
         options.version = LorabenchCommand.version
+        options.segment = segments.segment
+        options.startAt = segments.startAt
+        options.runId = segments.runId
         if !quiet { options.log = { [console] in console.info($0) } }
         let runner = Runner(scenario: s, baseURL: target.baseURL, options: options)
         let relay = self.relay ?? StopRelay()
@@ -43,7 +48,7 @@ struct RunLauncher {
         onStart?(runner)
         if !quiet {
             let what = target.simulator != nil ? "embedded simulator at \(target.baseURL)" : TargetURL.redacted(target.baseURL)
-            console.info("lorabench \(LorabenchCommand.version): \(s.name), \(s.load.executorName) for \(DurationText.format(s.load.duration)) against \(what)")
+            console.info("lorabench \(LorabenchCommand.version): \(s.name)\(segments.segment.isWhole ? "" : ", segment \(segments.segment)"), \(s.load.executorName) for \(DurationText.format(s.load.duration)) against \(what)")
         }
         let outcome: RunOutcome
         do {

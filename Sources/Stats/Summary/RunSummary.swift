@@ -24,6 +24,16 @@ public struct RunSummary: Codable, Sendable {
         public var runId: String?
         /// The unmeasured warm-up request, so a server's counters can be reconciled with the results.
         public var warmup: Warmup?
+        /// `i/n` when this process sent segment i of n of the load (`--segment`); nil for a whole run. A merge of
+        /// every segment records `n` segments in `segments`.
+        public var segment: String?
+        /// The segments a merged result was made from (`0/3`, `1/3`, `2/3`); nil for a single process's run.
+        public var segments: [String]?
+        /// The instant `--start-at` asked the window to open at (RFC 3339), when given.
+        public var startAt: String?
+        /// Seconds the window opened after `start_at` (0 when on time): a late segment measured part of the run
+        /// without the others' load.
+        public var startLateSeconds: Double?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
@@ -38,7 +48,8 @@ public struct RunSummary: Codable, Sendable {
             case executor, target, api, host, interrupted
             case scenarioName = "scenario_name", lorabenchVersion = "lorabench_version", startedAt = "started_at"
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
-            case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup
+            case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup, segment, segments
+            case startAt = "start_at", startLateSeconds = "start_late_seconds"
         }
     }
 

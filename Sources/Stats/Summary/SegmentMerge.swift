@@ -1,0 +1,295 @@
+import Foundation
+
+/// The segment folders of one run (`run --segment i/n`, one per process or pod) made into one result folder that
+/// `report`, `compare` and the dashboard read as a single run: aggregates (HDR histograms) added exactly, requests.csv
+/// concatenated with a `segment` column and its offsets moved onto the merged window, timeseries.csv rebuilt on
+/// wall-clock seconds, first touches decided across segments, the server's view kept once, thresholds evaluated on
+/// the whole. Refuses folders that are not every segment of one run exactly once, saying which and why.
+public enum SegmentMerge {
+    /// One segment folder as read: where it is, its summary and its place in the split.
+    public struct Part: Sendable {
+        public var path: String
+        public var summary: RunSummary
+        public var index: Int
+        public var count: Int
+    }
+
+    /// Columns of requests.csv the merge reads (it keeps every column as written).
+    static let needed = ["sequence", "adapter", "cold", "intended_ms", "sent_ms", "ttft_ms", "e2e_ms", "output_tokens", "error_class"]
+
+    /// `i/n` as summary.json `run.segment` holds it; nil when it is not one.
+    public static func parseSegment(_ text: String) -> (index: Int, count: Int)? {
+        let p = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard p.count == 2, let i = Int(p[0]), let n = Int(p[1]), n >= 1, i >= 0, i < n else { return nil }
+        return (i, n)
+    }
+
+    /// Checks that `runs` (path, summary) are every segment of one run, each once; returns them in index order.
+    public static func check(_ runs: [(path: String, summary: RunSummary)]) throws -> [Part] {
+        var parts: [Part] = []
+        for (path, s) in runs {
+            guard let text = s.run.segment else {
+                throw SummaryReadError(message: "\(path): not a segment of a run (summary.json has no run.segment); "
+                                       + "whole runs merge into one summary with `merge SUMMARY… --out FILE`")
+            }
+            guard let (i, n) = parseSegment(text) else { throw SummaryReadError(message: "\(path): run.segment \"\(text)\" is not i/n") }
+            parts.append(Part(path: path, summary: s, index: i, count: n))
+        }
+        guard let first = parts.first else { throw SummaryReadError(message: "no segments to merge") }
+        for p in parts.dropFirst() {
+            if p.count != first.count {
+                throw SummaryReadError(message: "\(p.path): segment \(p.index)/\(p.count) is from a \(p.count)-way split, "
+                                       + "\(first.path) from a \(first.count)-way one")
+            }
+            if p.summary.run.runId != first.summary.run.runId {
+                throw SummaryReadError(message: "\(p.path): run id \(p.summary.run.runId ?? "(none)") differs from \(first.summary.run.runId ?? "(none)") "
+                                       + "in \(first.path); these are segments of different runs")
+            }
+            if p.summary.scenario != first.summary.scenario {
+                throw SummaryReadError(message: "\(p.path): scenario differs from \(first.path)'s ("
+                                       + differences(p.summary.scenario, first.summary.scenario) + "); segments must run the same scenario")
+            }
+        }
+        var byIndex: [Int: String] = [:]
+        for p in parts {
+            if let other = byIndex[p.index] {
+                throw SummaryReadError(message: "segment \(p.index)/\(p.count) appears twice: \(other) and \(p.path)")
+            }
+            byIndex[p.index] = p.path
+        }
+        let missing = (0..<first.count).filter { byIndex[$0] == nil }
+        if !missing.isEmpty {
+            throw SummaryReadError(message: "run \(first.summary.run.runId ?? "(no id)") is missing segment"
+                                   + (missing.count == 1 ? " " : "s ") + missing.prefix(20).map { "\($0)/\(first.count)" }.joined(separator: ", ")
+                                   + (missing.count > 20 ? " and \(missing.count - 20) more" : "")
+                                   + " (have " + parts.map { "\($0.index)/\($0.count)" }.sorted().joined(separator: ", ") + ")")
+        }
+        return parts.sorted { $0.index < $1.index }
+    }
+
+    /// Which top-level fields of two scenario documents differ, for the refusal.
+    static func differences(_ a: JSONValue, _ b: JSONValue) -> String {
+        guard case .object(let x) = a, case .object(let y) = b else { return "not the same document" }
+        let keys = Set(x.keys).union(y.keys).filter { x[$0] != y[$0] }.sorted()
+        return keys.isEmpty ? "not the same document" : "differs in " + keys.prefix(5).joined(separator: ", ")
+    }
+
+    /// Reads every segment's files, checks them against their summaries, and writes the merged folder `out`
+    /// (which must exist and hold no run). Nothing is left in `out` when it fails.
+    public static func merge(_ parts: [Part], into out: String, version: String) throws -> RunSummary {
+        var written: [String] = []
+        do {
+            return try write(parts, into: out, version: version, written: &written)
+        } catch {
+            for f in written { unlink(f) }
+            throw error
+        }
+    }
+
+    private struct Row {
+        var fields: [String]
+        var segment: Int
+        var sentAbs: Int64
+        var cold: Bool
+        var adapter: String
+        var sequence: Int
+    }
+
+    private static func write(_ parts: [Part], into out: String, version: String, written: inout [String]) throws -> RunSummary {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func instant(_ p: Part, _ text: String, _ field: String) throws -> Int64 {
+            guard let d = iso.date(from: text) ?? ISO8601DateFormatter().date(from: text) else {
+                throw SummaryReadError(message: "\(p.path)/summary.json: run.\(field) \"\(text)\" is not an RFC 3339 time")
+            }
+            return Int64((d.timeIntervalSince1970 * 1_000_000).rounded())
+        }
+        let starts = try parts.map { try instant($0, $0.summary.run.startedAt, "started_at") }
+        let ends = try parts.map { try instant($0, $0.summary.run.endedAt, "ended_at") }
+        let windowStart = starts.min()!
+        let windowEnd = ends.max()!
+
+        // requests.csv of every segment, checked against its summary.
+        var header: [String]?
+        var rows: [Row] = []
+        var seen = Set<Int>()
+        for (k, p) in parts.enumerated() {
+            let file = p.path + "/requests.csv"
+            guard let data = FileManager.default.contents(atPath: file) else { throw SummaryReadError(message: "\(file): cannot be read") }
+            let records = try CSVRecords.parse(Array(data), source: file)
+            guard let h = records.first?.fields else { throw SummaryReadError(message: "\(file): empty (no header)") }
+            if let header, header != h { throw SummaryReadError(message: "\(file): columns differ from \(parts[0].path)/requests.csv's") }
+            header = h
+            var col: [String: Int] = [:]
+            for (i, name) in h.enumerated() where col[name] == nil { col[name] = i }
+            if let missing = needed.first(where: { col[$0] == nil }) { throw SummaryReadError(message: "\(file): no \(missing) column") }
+            if col["segment"] != nil { throw SummaryReadError(message: "\(file): already has a segment column (a merged folder, not a segment)") }
+            let body = records.dropFirst()
+            if body.count != p.summary.aggregate.completed {
+                throw SummaryReadError(message: "\(file) has \(body.count) rows but its summary.json counts \(p.summary.aggregate.completed) "
+                                       + "completed requests; the folder is incomplete")
+            }
+            for (line, f) in body {
+                guard f.count == h.count else { throw SummaryReadError(message: "\(file):\(line): \(f.count) fields, the header has \(h.count)") }
+                guard let seq = Int(f[col["sequence"]!]), seq >= 0 else {
+                    throw SummaryReadError(message: "\(file):\(line): sequence \"\(f[col["sequence"]!])\" is not a request number")
+                }
+                guard seq % p.count == p.index else {
+                    throw SummaryReadError(message: "\(file):\(line): sequence \(seq) is not segment \(p.index)/\(p.count)'s (\(seq) mod \(p.count) = \(seq % p.count))")
+                }
+                guard seen.insert(seq).inserted else { throw SummaryReadError(message: "\(file):\(line): sequence \(seq) appears twice") }
+                guard let sent = CSVRecords.micros(f[col["sent_ms"]!]) else {
+                    throw SummaryReadError(message: "\(file):\(line): sent_ms \"\(f[col["sent_ms"]!])\" is not milliseconds")
+                }
+                rows.append(Row(fields: f, segment: k, sentAbs: starts[k] + sent, cold: f[col["cold"]!] == "1",
+                                adapter: f[col["adapter"]!], sequence: seq))
+            }
+        }
+        let h = header!
+        var col: [String: Int] = [:]
+        for (i, name) in h.enumerated() where col[name] == nil { col[name] = i }
+
+        // First touches across segments: of the rows each segment saw first for an adapter, the earliest sent is the
+        // run's first touch; the others were warm (another segment had touched the adapter before).
+        var firstTouch: [String: Int] = [:]
+        for (i, r) in rows.enumerated() where r.cold {
+            if let j = firstTouch[r.adapter] {
+                let o = rows[j]
+                if (r.sentAbs, r.segment, r.sequence) < (o.sentAbs, o.segment, o.sequence) { firstTouch[r.adapter] = i }
+            } else {
+                firstTouch[r.adapter] = i
+            }
+        }
+        let coldRows = Set(firstTouch.values)
+
+        var aggregate = Aggregate()
+        for p in parts { aggregate.merge(p.summary.aggregate) }
+        var cold = TrackedMetric(), warm = TrackedMetric()
+        var adapterCold: [String: TrackedMetric] = [:], adapterWarm: [String: TrackedMetric] = [:]
+        for (i, r) in rows.enumerated() {
+            guard r.fields[col["error_class"]!].isEmpty, !r.fields[col["ttft_ms"]!].isEmpty else { continue }
+            guard let t = CSVRecords.micros(r.fields[col["ttft_ms"]!]), t >= 0 else {
+                throw SummaryReadError(message: "\(parts[r.segment].path)/requests.csv: sequence \(r.sequence): ttft_ms \"\(r.fields[col["ttft_ms"]!])\" is not milliseconds")
+            }
+            if coldRows.contains(i) { cold.record(UInt64(t)); adapterCold[r.adapter, default: TrackedMetric()].record(UInt64(t)) }
+            else { warm.record(UInt64(t)); adapterWarm[r.adapter, default: TrackedMetric()].record(UInt64(t)) }
+        }
+        let summed = aggregate.coldTTFT.count + aggregate.warmTTFT.count
+        guard cold.count + warm.count == summed else {
+            throw SummaryReadError(message: "the segments' requests.csv hold \(cold.count + warm.count) first-token times of succeeded requests, "
+                                   + "their summaries \(summed); a requests.csv does not belong to its summary.json")
+        }
+        aggregate.coldTTFT = cold
+        aggregate.warmTTFT = warm
+        for k in aggregate.adapters.keys {
+            aggregate.adapters[k]!.coldTTFT = adapterCold[k] ?? TrackedMetric()
+            aggregate.adapters[k]!.warmTTFT = adapterWarm[k] ?? TrackedMetric()
+        }
+
+        // summary.json's run block: one run of the whole load over the wall-clock span the segments covered.
+        let first = parts[0].summary.run
+        var info = RunSummary.Run(
+            scenarioName: first.scenarioName, executor: first.executor, target: first.target, api: first.api, lorabenchVersion: version,
+            host: "merged from \(parts.count) segments: " + Array(Set(parts.map(\.summary.run.host))).sorted().joined(separator: " | "),
+            startedAt: iso.string(from: Date(timeIntervalSince1970: Double(windowStart) / 1e6)),
+            endedAt: iso.string(from: Date(timeIntervalSince1970: Double(windowEnd) / 1e6)),
+            windowSeconds: (Double(windowEnd - windowStart) / 1000).rounded() / 1000,
+            interrupted: parts.contains { $0.summary.run.interrupted },
+            requestedRate: parts.allSatisfy { $0.summary.run.requestedRate != nil }
+                ? RunSummary.round3(parts.compactMap(\.summary.run.requestedRate).reduce(0, +)) : nil,
+            scheduledSeconds: parts.compactMap(\.summary.run.scheduledSeconds).max())
+        info.runId = first.runId
+        info.segments = parts.map { "\($0.index)/\($0.count)" }
+        info.startAt = first.startAt
+        info.startLateSeconds = parts.compactMap(\.summary.run.startLateSeconds).max()
+        var summary = RunSummary(run: info, scenario: parts[0].summary.scenario, slo: parts[0].summary.slo, aggregate: aggregate)
+        summary.thresholds = try parts[0].summary.thresholds.map { r in
+            do { return try Threshold.parse(metric: r.metric, expression: r.expression).evaluate(summary) } catch {
+                throw SummaryReadError(message: "\(parts[0].path)/summary.json: threshold \(r.metric) \(r.expression): \(error)")
+            }
+        }
+        // The server was scraped by every segment; its view is kept once (the lowest segment that has one), with
+        // its agreement checked against the whole load rather than one share.
+        let serverPart = parts.first { $0.summary.server != nil }
+        if let sp = serverPart, var view = sp.summary.server {
+            view.warnings.removeAll { $0.hasPrefix("agreement not checked: this process sent segment") }
+            if view.scrapes > 0 {
+                // The segment's window opened with the others' (shared --start-at), so its scrapes bracket the whole load.
+                // Its start scrape is at 0 and its end scrape after its window when both were read.
+                let spans = (view.firstScrapeSeconds.map { $0 <= 0.001 } ?? false)
+                    && (view.lastScrapeSeconds.map { $0 >= sp.summary.run.windowSeconds - 0.001 } ?? false)
+                view.agreement = ServerAgreement(client: summary, server: view, warmup: sp.summary.run.warmup != nil,
+                                                 spansWindow: spans)
+            }
+            summary.server = view
+        }
+
+        // requests.csv: every segment's rows in segment order, offsets from the merged window's start, first touches
+        // decided across segments, and the segment each came from.
+        let requests = try CSVLineWriter(path: out + "/requests.csv", header: h + ["segment"])
+        written.append(requests.tmpPath)
+        for (i, r) in rows.enumerated() {
+            var f = r.fields
+            let shift = starts[r.segment] - windowStart
+            for name in ["intended_ms", "sent_ms"] {
+                let c = col[name]!
+                if let v = CSVRecords.micros(f[c]) { f[c] = CSVRecords.msText(v + shift) }
+            }
+            if r.cold { f[col["cold"]!] = coldRows.contains(i) ? "1" : "0" }
+            requests.append(f + [String(parts[r.segment].index)])
+        }
+        try requests.finish()
+        written.append(requests.path)
+
+        // timeseries.csv on the merged window's seconds: row m holds what completed in second m (from requests.csv),
+        // and the segments' active VUs at the end of that second summed (each segment's row moved by its start offset).
+        var perSecond: [Int: (requests: Int, errors: Int, tokens: Int, ttft: [UInt64])] = [:]
+        var lastSecond = Int((windowEnd - windowStart + 999_999) / 1_000_000)
+        for r in rows {
+            guard let e2e = CSVRecords.micros(r.fields[col["e2e_ms"]!]) else { continue }
+            let end = r.sentAbs + e2e - windowStart
+            let m = max(1, Int((end + 999_999) / 1_000_000))
+            lastSecond = max(lastSecond, m)
+            var cell = perSecond[m] ?? (0, 0, 0, [])
+            cell.requests += 1
+            if !r.fields[col["error_class"]!].isEmpty { cell.errors += 1 } else {
+                cell.tokens = cell.tokens.plusSaturating(Int(r.fields[col["output_tokens"]!]) ?? 0)
+                if let t = CSVRecords.micros(r.fields[col["ttft_ms"]!]), t >= 0 { cell.ttft.append(UInt64(t)) }
+            }
+            perSecond[m] = cell
+        }
+        var activeVUs: [Int: Int] = [:]
+        for (k, p) in parts.enumerated() {
+            let offset = Int(((Double(starts[k] - windowStart)) / 1e6).rounded())
+            for row in ResultFiles.timeseries(besides: p.path) {
+                guard let s = row["second"].flatMap({ Int($0) }), let a = row["active_vus"].flatMap({ Int($0) }) else { continue }
+                activeVUs[s + offset, default: 0] += a
+                lastSecond = max(lastSecond, s + offset)
+            }
+        }
+        let series = try CSVLineWriter(path: out + "/timeseries.csv", header: IntervalSnapshot.csvHeader)
+        written.append(series.tmpPath)
+        if lastSecond > 0 {
+            for m in 1...lastSecond {
+                var snap = IntervalSnapshot()
+                if let c = perSecond[m] {
+                    snap.requests = c.requests
+                    snap.errors = c.errors
+                    snap.outputTokens = c.tokens
+                    for t in c.ttft { snap.ttft.record(t) }
+                }
+                snap.activeVUs = activeVUs[m] ?? 0
+                series.append(snap.csvRow(second: m))
+            }
+        }
+        try series.finish()
+        written.append(series.path)
+
+        if let sp = serverPart, let data = FileManager.default.contents(atPath: sp.path + "/server_metrics.csv") {
+            try AtomicFile.write(data, to: out + "/server_metrics.csv")
+            written.append(out + "/server_metrics.csv")
+        }
+        try AtomicFile.write(try summary.encoded(), to: out + "/summary.json")
+        return summary
+    }
+}
