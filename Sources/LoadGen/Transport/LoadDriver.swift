@@ -1,9 +1,10 @@
 import Dispatch
+import Foundation
 import Stats
 
 /// Turns "send one request now for VU n" into a request on the wire and a record when it ends.
-/// Executors decide WHEN; the factory decides WHAT; this does the sending. Confined to the transport queue.
-final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: all state confined to `multi.queue`.
+/// Executors decide WHEN; the factory decides WHAT; this does the sending. Confined to the transport loop.
+final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: all state confined to `multi.loop`.
     let multi: CurlMulti
     let factory: RequestFactory
     let settings: TransferSettings
@@ -15,14 +16,16 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     let segment: ExecutionSegment
     /// Requests this process has numbered so far.
     private var nextSequence = 0
-    private var touched: Set<String> = []
+    /// Adapters touched so far, shared by every shard of the process (the first touch of an adapter is cold).
+    private let touched: AdapterTouches
     /// Set while in-flight requests are being cut off at the end of a run: their records are not measured.
     private var cuttingOff = false
     private(set) var interrupted = 0
 
     init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock, runId: String,
-         segment: ExecutionSegment = .whole, onRecord: @escaping (RequestRecord) -> Void) {
+         segment: ExecutionSegment = .whole, touched: AdapterTouches = AdapterTouches(), onRecord: @escaping (RequestRecord) -> Void) {
         self.segment = segment
+        self.touched = touched
         self.runId = runId
         self.multi = multi
         self.factory = factory
@@ -39,7 +42,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         nextSequence += 1
         var request = factory.make(sequence: sequence)
         request.clientRequestId = "\(runId)-\(sequence)"
-        let cold = touched.insert(request.adapter).inserted
+        let cold = touched.firstTouch(request.adapter)
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         let transfer = Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
@@ -68,7 +71,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
         var request = request
         request.clientRequestId = "\(runId)-warmup"
-        touched.insert(request.adapter)
+        _ = touched.firstTouch(request.adapter)
         let now = clock.nowMicros()
         let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now)
         multi.add(Transfer(request: request, settings: settings, builder: builder, onComplete: done))
@@ -80,4 +83,13 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         multi.abortAll(.incomplete, message: "cut off when the run stopped")
         cuttingOff = false
     }
+}
+
+/// The adapters a process has sent to, shared by its shards so that each adapter's first request is cold once.
+final class AdapterTouches: @unchecked Sendable {  // @unchecked: `seen` is guarded by `lock`.
+    private let lock = NSLock()
+    private var seen: Set<String> = []
+
+    /// True the first time `adapter` is named.
+    func firstTouch(_ adapter: String) -> Bool { lock.withLock { seen.insert(adapter).inserted } }
 }
