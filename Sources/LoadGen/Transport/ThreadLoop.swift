@@ -96,21 +96,30 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
             let timeout: Int64 = next == .max ? -1 : (next > now ? Int64(next - now) : 0)
             let n = Int(lb_epoll_ready_us(epollFD, fds, masks, 256, timeout))
             let stamp = MonotonicClock.nowMicros()
+            if trace { traceWait(requested: timeout, from: now, to: stamp, n: n) }
             // Take the wake-up descriptor out of the batch; the rest are curl's sockets.
             var sockets = 0, woken = false
             for i in 0..<max(0, n) {
                 if fds[i] == wakeFD { woken = true; continue }
                 fds[sockets] = fds[i]; masks[sockets] = masks[i]; sockets += 1
             }
+            let cpu0 = trace ? Self.threadCPU() : 0
             if sockets > 0, let handler { handler(fds, masks, sockets, stamp) }
+            let t1 = trace ? MonotonicClock.nowMicros() : 0
             if woken {
                 lb_eventfd_drain(wakeFD)
                 lock.withLock { swap(&ready, &jobs); wakePending = false }
                 for job in ready { job() }
                 ready.removeAll(keepingCapacity: true)
             }
+            let t2 = trace ? MonotonicClock.nowMicros() : 0
             fireDueTimers()
+            if trace {
+                let t3 = MonotonicClock.nowMicros()
+                traceBusy(t3 &- stamp, phases: (t1 &- stamp, t2 &- t1, t3 &- t2), cpu: Self.threadCPU() &- cpu0)
+            }
         }
+        if trace { FileHandle.standardError.write(Data("loop: \(traceText)\n".utf8)) }
         timers.removeAll()
         // Work accepted before the loop ended still runs (a `sync` caller may be waiting for it).
         let left = lock.withLock { () -> [() -> Void] in
@@ -123,11 +132,34 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         Foundation.close(epollFD)
     }
 
+    // Diagnostics (LORABENCH_LOOP_TRACE=1): the longest busy turn and the latest wake-up past a timeout.
+    private let trace = ProcessInfo.processInfo.environment["LORABENCH_LOOP_TRACE"] != nil
+    private var maxBusy: UInt64 = 0, maxOversleep: Int64 = 0, turns = 0, longTurns = 0
+    private var traceText: String { "\(turns) turns, \(longTurns) over 10 ms, longest \(maxBusy) µs (\(longest)), worst oversleep \(maxOversleep) µs, slowest timer #\(slowTimer.0) \(slowTimer.1) µs of \(timers.count)" }
+    private func traceWait(requested: Int64, from: UInt64, to: UInt64, n: Int) {
+        turns += 1
+        if requested >= 0, n == 0 { maxOversleep = max(maxOversleep, Int64(to &- from) - requested) }
+    }
+    private var longest = ""
+    private var slowTimer: (Int, UInt64) = (-1, 0)
+    private func traceBusy(_ micros: UInt64, phases: (UInt64, UInt64, UInt64), cpu: UInt64) {
+        if micros > maxBusy { longest = "sockets \(phases.0) µs, jobs \(phases.1) µs, timers \(phases.2) µs, on CPU \(cpu) µs" }
+        maxBusy = max(maxBusy, micros)
+        if micros > 10_000 { longTurns += 1 }
+    }
+    private static func threadCPU() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000
+    }
+
     private func fireDueTimers() {
         let now = MonotonicClock.nowMicros()
-        for t in timers where t.deadline <= now {
+        for (i, t) in timers.enumerated() where t.deadline <= now {
             t.deadline = .max
+            let a = trace ? MonotonicClock.nowMicros() : 0
             t.handler()
+            if trace { let d = MonotonicClock.nowMicros() &- a; if d > slowTimer.1 { slowTimer = (i, d) } }
         }
         timers.removeAll { $0.cancelled }
     }
