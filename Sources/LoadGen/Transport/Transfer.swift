@@ -199,27 +199,56 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     /// One header line (status line included).
     func header(_ bytes: UnsafeRawBufferPointer) {
         lastByteMicros = batchMicros
-        guard let line = String(bytes: bytes, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else { return }
+        // Read from curl's bytes: only the status line and the three headers used become Strings.
+        let line = Self.trimmed(bytes[...])
         if line.isEmpty { headersDone = true; return }
-        if line.hasPrefix("HTTP/") {
+        if line.starts(with: "HTTP/".utf8) {
+            guard let text = String(bytes: line, encoding: .utf8) else { return }
             headersDone = false
             bodyAccepted = false
-            let parts = line.split(separator: " ", maxSplits: 2)
+            let parts = text.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             contentType = ""
             contentEncoding = ""
             isEventStream = false
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        if name == "content-type" {
+        guard let colon = line.firstIndex(of: 0x3A) else { return }
+        let name = line[..<colon]
+        let isType = Self.isName(name, "content-type"), isId = !isType && Self.isName(name, "x-request-id")
+        guard isType || isId || Self.isName(name, "content-encoding") else { return }
+        guard let value = String(bytes: Self.trimmed(line[(colon + 1)...]), encoding: .utf8) else { return }
+        if isType {
             contentType = value.lowercased()
             isEventStream = contentType.contains("text/event-stream")
+        } else if isId {
+            requestId = value
+        } else {
+            contentEncoding = value.lowercased()
         }
-        else if name == "x-request-id" { requestId = value }
-        else if name == "content-encoding" { contentEncoding = value.lowercased() }
+    }
+
+    /// `bytes` without leading and trailing spaces, tabs, CR and LF.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        var lo = bytes.startIndex, hi = bytes.endIndex
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        while lo < hi, space(bytes[lo]) { lo += 1 }
+        while hi > lo, space(bytes[hi - 1]) { hi -= 1 }
+        return bytes[lo..<hi]
+    }
+
+    /// A header name equal to lowercase `name`, ignoring ASCII case.
+    private static func isName(_ bytes: Slice<UnsafeRawBufferPointer>, _ name: StaticString) -> Bool {
+        let n = name.utf8CodeUnitCount
+        guard bytes.count == n else { return false }
+        let expected = name.utf8Start
+        var i = 0
+        for var a in bytes {
+            if a >= 0x41 && a <= 0x5A { a |= 0x20 }
+            if a != expected[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Classifies the outcome once curl is done with the transfer; `curlStatus` and `connectMicros` are curl's own figures.
