@@ -111,3 +111,32 @@ final class SSEDecoderTests: XCTestCase {
         XCTAssertThrowsError(try StreamEventParser.parse([0xFF, 0xFE, 0x00], api: .openaiChat))
     }
 }
+
+/// The per-token path hands out views of the input instead of copies; it must see exactly the same events.
+final class SSEPayloadViewTests: XCTestCase {
+    func testViewsMatchCopiedPayloadsAtEverySplit() throws {
+        let stream = Array("data: one\n\n: keep-alive\r\ndata:two\r\ndata: lines\r\n\r\ndata: {\"x\":1}\rdata\r\r\n\ndata: last\n\n".utf8)
+        var whole = SSEDecoder()
+        var expected: [[UInt8]] = []
+        try whole.feed(stream) { if case .data(let p) = $0 { expected.append(p) } }
+        XCTAssertEqual(expected.map { String(decoding: $0, as: UTF8.self) }, ["one", "two\nlines", "{\"x\":1}\n", "last"])
+        for cut in 0...stream.count {
+            for cut2 in [cut, min(stream.count, cut + 3)] {
+                var d = SSEDecoder()
+                var got: [[UInt8]] = []
+                for part in [stream[..<cut], stream[cut..<cut2], stream[cut2...]] {
+                    try Array(part).withUnsafeBytes { try d.feedPayloads($0) { got.append(Array($0)) } }
+                }
+                XCTAssertEqual(got, expected, "split at \(cut), \(cut2)")
+            }
+        }
+    }
+
+    func testOversizedLineIsRefusedOnTheViewPathToo() {
+        var d = SSEDecoder(maxEventBytes: 16)
+        let line = Array(("data: " + String(repeating: "x", count: 40) + "\n\n").utf8)
+        XCTAssertThrowsError(try line.withUnsafeBytes { try d.feedPayloads($0) { _ in } }) {
+            XCTAssertEqual($0 as? SSEDecoder.EventTooLarge, .init(limit: 16))
+        }
+    }
+}

@@ -30,11 +30,12 @@ struct SimHarness {
         NSTemporaryDirectory() + "lorabench-test-\(UUID().uuidString)"
     }
 
-    func run(_ scenario: Scenario, token: String? = nil, out: String = SimHarness.tempDir(),
+    func run(_ scenario: Scenario, token: String? = nil, out: String = SimHarness.tempDir(), shards: Int = 1,
              during: (@Sendable (Runner) -> Void)? = nil) async throws -> RunOutcome {
         var o = RunOptions()
         o.outDir = out
         o.bearerToken = token
+        o.shards = shards
         let runner = Runner(scenario: scenario, baseURL: sim.baseURL, options: o)
         during?(runner)
         return try await runner.run()

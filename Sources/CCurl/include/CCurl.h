@@ -4,6 +4,7 @@
 #define LB_CCURL_H
 
 #include <curl/curl.h>
+#include "LBEpoll.h"
 
 typedef size_t (*lb_curl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 typedef int (*lb_curl_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow,

@@ -40,6 +40,9 @@ protocol APIDialect: Sendable {
 
     /// One `data:` payload as an event; the default (`StreamEventParser`) is the one implementation every dialect shares.
     func parse(_ payload: [UInt8]) throws -> StreamEvent
+
+    /// The same, from a view of the transport's buffer (the per-token path: no copy).
+    func parse(raw payload: UnsafeRawBufferPointer) throws -> StreamEvent
 }
 
 extension APIDialect {
@@ -48,7 +51,9 @@ extension APIDialect {
     }
 
     /// Every dialect's events go through the same reader, specialised for the dialect.
-    func parse(_ payload: [UInt8]) throws -> StreamEvent { try StreamEventParser.parse(payload, self) }
+    func parse(_ payload: [UInt8]) throws -> StreamEvent { try payload.withUnsafeBytes { try StreamEventParser.parse($0, self) } }
+
+    func parse(raw payload: UnsafeRawBufferPointer) throws -> StreamEvent { try StreamEventParser.parse(payload, self) }
 }
 
 extension Scenario.API {

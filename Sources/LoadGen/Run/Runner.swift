@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
     public var tags: [String: String] = [:]
     /// The share of the load this process sends (`--segment i/n`); the whole run by default.
     public var segment: ExecutionSegment = .whole
+    /// Event loops sharing this process's load (`--shards`), each with its segment of it; 1 is one loop for everything.
+    public var shards: Int = 1
     /// Wall-clock instant the measured window opens (`--start-at`), shared by every segment of a run; the health
     /// wait and warm-up happen before it. A process ready after it starts at once and records how late it was.
     public var startAt: Date?
@@ -52,28 +54,21 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Carries out one scenario against one base URL: health wait, warm-up, the measured window, result files.
-/// Threading: curl, executors and the driver live on `queue`; records are folded on `statsQueue`;
-/// `stop()` and `abort()` may be called from any thread (signal handlers).
+/// Threading: curl, executors and drivers live on the shards' event loops (`Shard`); records are folded on
+/// `statsQueue`; `stop()` and `abort()` may be called from any thread (signal handlers).
 public final class Runner: @unchecked Sendable {  // @unchecked: state below is confined to the queues named on each.
     public let scenario: Scenario
     public let baseURL: String
     public let options: RunOptions
     private let clock: RunClock = SystemClock()
-    private let queue = DispatchQueue(label: "lorabench.transport", qos: .userInteractive)
+    /// The transport's event loops, one per shard (`LORABENCH_EVENT_LOOP` picks the kind); shard 0 also sends the warm-up.
+    private let shards: [Shard]
     private let statsQueue = DispatchQueue(label: "lorabench.stats")
     private let lock = NSLock()
     private var stopRequested = false      // lock
     private var abortRequested = false     // lock
     private var writeFailure: ResultWriteError?  // lock
     private var abortedBy: String?               // lock: the abortOnFail threshold that stopped the run
-    // queue-confined:
-    private var multi: CurlMulti?
-    private var driver: LoadDriver?
-    private var wakes: WakeQueue?
-    private var executorWakes: WakeQueue?
-    private var executor: Executor?
-    private var finishedHandler: (() -> Void)?
-    private var cutOffScheduled = false
     /// The caller's collectors plus the server-metrics scraper when the scenario asks for one.
     private let collectors: [RunCollector]
 
@@ -81,6 +76,14 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         self.scenario = scenario
         self.baseURL = baseURL
         self.options = options
+        let kind = TransportLoopKind.fromEnvironment(ProcessInfo.processInfo.environment)
+        // No shard without a VU or slot of its own: an empty shard would drop every arrival it owns.
+        // A trace is one file read in order: its arrivals are replayed by one loop (segments split it across processes).
+        var isTrace = false
+        if case .trace = scenario.workload.source { isTrace = true }
+        let k = isTrace ? 1 : max(1, min(options.shards, scenario.load.maxInFlight))
+        if isTrace && options.shards > 1 { options.log("note: a trace workload replays on one shard (--shards \(options.shards) ignored)") }
+        shards = (0..<k).map { Shard(kind: kind, index: $0, segment: Shard.segment($0, of: k, in: options.segment)) }
         collectors = options.collectors + ServerMetricsCollector.forScenario(scenario, baseURL: baseURL, bearerToken: options.bearerToken,
                                                                              log: options.log)
             + QualityCollector.forScenario(scenario)
@@ -89,23 +92,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     /// Graceful stop: no new requests; in-flight ones get `graceful_stop` to finish, then results are written.
     public func stop() {
         lock.withLock { stopRequested = true }
-        queue.async { [self] in
-            // Before the window (warm-up in flight) there is nothing to wait for: end the warm-up now.
-            guard let executor else { driver?.cutOffInFlight(); return }
-            executor.stopIssuing()
-            scheduleCutOff(after: scenario.gracefulStop)
-        }
+        for shard in shards { shard.stop(grace: scenario.gracefulStop, clock: clock) }
     }
 
     /// Immediate stop: in-flight requests are cut off now; results of finished ones are still written.
     public func abort() {
         lock.withLock { stopRequested = true; abortRequested = true }
-        queue.async { [self] in
-            guard let executor else { driver?.cutOffInFlight(); return }
-            executor.stopIssuing()
-            executor.dropWaiting()
-            driver?.cutOffInFlight()
-        }
+        for shard in shards { shard.abort() }
     }
 
     private var isStopping: Bool { lock.withLock { stopRequested } }
@@ -121,6 +114,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     }
 
     public func run() async throws -> RunOutcome {
+        defer { for shard in shards { shard.loop.close() } }
         let settings = TransferSettings(scenario: scenario, bearerToken: options.bearerToken)
         let dir: String
         do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
@@ -160,11 +154,9 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let runId = options.runId ?? Self.newRunId()
         let recorderBox = RecorderBox()
         let breakdown = WorkloadBreakdown.forScenario(scenario)
-        queue.sync {
-            let m = CurlMulti(queue: queue, maxConnections: scenario.load.maxInFlight + 8)
-            multi = m
-            wakes = WakeQueue(queue: queue, clock: clock)
-            driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId, segment: options.segment) { [self] record in
+        let touched = AdapterTouches()
+        for shard in shards {
+            shard.setUp(scenario: scenario, factory: factory, settings: settings, clock: clock, runId: runId, touched: touched) { [self] record in
                 statsQueue.async { [self] in
                     guard let rec = recorderBox.recorder else { return }
                     rec.add(record)
@@ -207,52 +199,27 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let ticker = startTicker(recorderBox, start: start)
 
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            queue.async { [self] in
-                // The executor gets wake-ups of its own: stopping it cancels them, never the run's cut-off below.
-                let executorWakes = WakeQueue(queue: queue, clock: clock)
-                self.executorWakes = executorWakes
-                let ex: Executor
-                switch scenario.load {
-                case .constantVUs, .rampingVUs:
-                    ex = VUExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, thinkTime: scenario.thinkTime,
-                                    failureBackoff: scenario.failureBackoff, startSpread: scenario.vuStartSpread, segment: options.segment)
-                case .constantArrivalRate, .rampingArrivalRate:
-                    // A trace's own times replace the pacer; the source holds the file both read.
-                    let times = (factory.prompts as? TracePrompts).map {
-                        TraceArrivals(replay: $0.replay, limitMicros: UInt64(scenario.load.duration.microseconds))
-                    }
-                    ex = ArrivalExecutor(sender: driver!, wakes: executorWakes, clock: clock, load: scenario.load, arrival: scenario.arrival,
-                                         maxQueue: scenario.maxQueue, seed: scenario.seed, times: times,
-                                         segment: options.segment)
+            // The window ends when every shard's executor has: the last one to finish resumes.
+            let left = ShardCountdown(shards.count)
+            let aborting = lock.withLock { abortRequested }
+            let stopping = isStopping
+            for shard in shards {
+                // A trace's own times replace the pacer; the source holds the file both read.
+                let times = (factory.prompts as? TracePrompts).map {
+                    TraceArrivals(replay: $0.replay, limitMicros: UInt64(scenario.load.duration.microseconds))
                 }
-                executor = ex
-                // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
-                wakes!.schedule(at: start + UInt64(scenario.load.duration.microseconds)) { [self] in
-                    scheduleCutOff(after: scenario.gracefulStop)
-                }
-                driver!.windowStartMicros = start
-                ex.start(at: start) { done.resume() }
-                // A signal that arrived while the window was being set up.
-                if lock.withLock({ abortRequested }) {
-                    ex.stopIssuing()
-                    driver!.cutOffInFlight()
-                } else if isStopping {
-                    scheduleCutOff(after: scenario.gracefulStop)
+                shard.startWindow(scenario: scenario, clock: clock, start: start, times: times, abortRequested: aborting, stopping: stopping) {
+                    if left.done() { done.resume() }
                 }
             }
         }
         let end = clock.nowMicros()
         ticker.cancel()
         if let trace = factory.prompts as? TracePrompts, let why = trace.replay.failure { options.log("trace replay stopped early: \(why)") }
-        let (dropped, interrupted, requestedRate) = queue.sync { () -> (Int, Int, Double?) in
-            let d = executor!.dropped, i = driver!.interrupted
-            // A segment is asked for its share of the arrivals: 1/n of the whole rate.
-            let r = Self.meanRate(scenario.load).map { $0 / Double(options.segment.count) }
-            wakes!.cancelAll()
-            executorWakes?.cancelAll()
-            multi!.shutdown()
-            return (d, i, r)
-        }
+        let ends = shards.map { $0.finish() }
+        let dropped = ends.reduce(0) { $0 + $1.dropped }, interrupted = ends.reduce(0) { $0 + $1.interrupted }
+        // A segment is asked for its share of the arrivals: 1/n of the whole rate.
+        let requestedRate = Self.meanRate(scenario.load).map { $0 / Double(options.segment.count) }
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let window = Double(end - start) / 1_000_000
@@ -331,20 +298,11 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         return f.string(from: d)
     }
 
-    private func scheduleCutOff(after grace: Duration) {
-        guard !cutOffScheduled, let wakes else { return }
-        cutOffScheduled = true
-        executor?.stopIssuing()
-        wakes.schedule(at: clock.nowMicros() + UInt64(grace.microseconds)) { [self] in
-            executor?.dropWaiting()
-            driver?.cutOffInFlight()
-        }
-    }
-
     private func warmUp(_ factory: RequestFactory) async -> RequestRecord {
         let request = factory.make(prompt: "Hello", adapter: "", maxNewTokens: 1, inputWords: 1)
         return await withCheckedContinuation { (c: CheckedContinuation<RequestRecord, Never>) in
-            queue.async { [self] in driver!.sendUnmeasured(request) { c.resume(returning: $0) } }
+            let shard = shards[0]
+            shard.loop.async { shard.driver!.sendUnmeasured(request) { c.resume(returning: $0) } }
         }
     }
 
@@ -359,7 +317,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
                 let request = prepared
                 n += 1
                 let record = await withCheckedContinuation { (k: CheckedContinuation<RequestRecord, Never>) in
-                    queue.async { [self] in driver!.sendUnmeasured(request) { k.resume(returning: $0) } }
+                    let shard = shards[0]
+                    shard.loop.async { shard.driver!.sendUnmeasured(request) { k.resume(returning: $0) } }
                 }
                 statsQueue.sync { c.idleAnswered(tag: tag, record: record) }
             }
@@ -368,7 +327,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     }
 
     private func teardown() {
-        queue.sync { multi?.abortAll(.incomplete, message: "run ended"); multi?.shutdown() }
+        for shard in shards { shard.teardown() }
     }
 
     /// Once a second: close the interval (timeseries.csv) and hand the progress to the collectors.
@@ -378,7 +337,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         let total = scenario.load.duration.seconds
         t.setEventHandler { [self] in
             guard let rec = box.recorder else { return }
-            let active = queue.sync { executor?.activeVUs ?? 0 }
+            let active = shards.reduce(0) { $0 + $1.activeVUs }
             let snap = rec.closeInterval(activeVUs: active)
             checkWrites(rec)
             let elapsed = Double(clock.nowMicros() - start) / 1_000_000
@@ -432,4 +391,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
 /// Holds the recorder once the window starts; read and written only on the stats queue after creation.
 private final class RecorderBox: @unchecked Sendable {  // @unchecked: set before the first record, then used on statsQueue only.
     var recorder: RunRecorder?
+}
+
+/// Counts shards down to the last one that finished its window.
+private final class ShardCountdown: @unchecked Sendable {  // @unchecked: `left` is guarded by `lock`.
+    private let lock = NSLock()
+    private var left: Int
+    init(_ n: Int) { left = n }
+    /// True for the call that brings the count to zero.
+    func done() -> Bool { lock.withLock { left -= 1; return left == 0 } }
 }

@@ -1,28 +1,28 @@
 import Dispatch
 import Stats
 
-/// Many timed wake-ups (think times, arrivals) on one zero-leeway timer source: a min-heap of deadlines in
-/// monotonic microseconds, so thousands of VUs cost one kernel timer and fire on time.
-/// Threading: confined to `queue`.
-final class WakeQueue: WakeScheduling, @unchecked Sendable {  // @unchecked: all state confined to `queue`.
+/// Many timed wake-ups (think times, arrivals) on one loop timer: a min-heap of deadlines in monotonic
+/// microseconds, so thousands of VUs cost one timer and fire on time.
+/// Threading: confined to `loop`.
+final class WakeQueue: WakeScheduling, @unchecked Sendable {  // @unchecked: all state confined to `loop`.
     private struct Entry { var at: UInt64; var seq: UInt64; var action: () -> Void }
-    private let queue: DispatchQueue
+    private let loop: TransportLoop
     private let clock: RunClock
     private var heap: [Entry] = []
     private var counter: UInt64 = 0
-    private var timer: DispatchSourceTimer?
+    private var timer: LoopTimer?
     private var armedFor: UInt64 = .max
 
-    init(queue: DispatchQueue, clock: RunClock) {
-        self.queue = queue
+    init(loop: TransportLoop, clock: RunClock) {
+        self.loop = loop
         self.clock = clock
     }
 
     var count: Int { heap.count }
 
-    /// Runs `action` on the queue at monotonic time `at` (or at once if that has passed).
+    /// Runs `action` on the loop at monotonic time `at` (or at once if that has passed).
     func schedule(at: UInt64, _ action: @escaping () -> Void) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         counter += 1
         heap.append(Entry(at: at, seq: counter, action: action))
         siftUp(heap.count - 1)
@@ -39,15 +39,8 @@ final class WakeQueue: WakeScheduling, @unchecked Sendable {  // @unchecked: all
         guard let first = heap.first else { return }
         guard first.at < armedFor else { return }
         armedFor = first.at
-        if timer == nil {
-            let t = DispatchSource.makeTimerSource(queue: queue)
-            t.setEventHandler { [unowned self] in self.fire() }
-            timer = t
-            t.resume()
-        }
-        let now = clock.nowMicros()
-        let delay = first.at > now ? Int(first.at - now) : 0
-        timer!.schedule(deadline: .now() + .microseconds(delay), leeway: .nanoseconds(0))
+        if timer == nil { timer = loop.makeTimer { [unowned self] in self.fire() } }
+        timer!.schedule(atMicros: first.at)
     }
 
     private func fire() {

@@ -128,6 +128,10 @@ public struct RecordBuilder: Sendable {
     /// One inter-token gap: kept exactly up to `RequestRecord.keptGaps`, then folded by value.
     private mutating func addGap(_ gap: UInt64) {
         if record.tokenGapsMicros.count < RequestRecord.keptGaps {
+            // One allocation per request, sized for what was asked, rather than a doubling every few tokens.
+            if record.tokenGapsMicros.isEmpty {
+                record.tokenGapsMicros.reserveCapacity(Swift.min(RequestRecord.keptGaps, Swift.max(16, record.maxNewTokens)))
+            }
             record.tokenGapsMicros.append(gap)
         } else {
             record.foldedGapsMicros[Self.threeDigits(gap), default: 0] += 1

@@ -1,6 +1,10 @@
 /// An incremental Server-Sent Events decoder: bytes in (split anywhere), complete `data` payloads out.
 /// Accepts `data:` with or without the space, LF, CRLF or CR line ends, comments, and multi-line data;
 /// one UTF-8 byte order mark at the start of the stream is skipped, as the SSE specification says.
+///
+/// The per-token path (`feedPayloads`) copies nothing when an event's one data line and the blank line ending it
+/// arrive in the same read, which is how servers write tokens: the payload handed out is a view of curl's buffer.
+/// Only an event split across reads, or with several data lines, is gathered in a buffer kept across events.
 public struct SSEDecoder: Sendable {
     /// What the decoder found in the bytes fed so far.
     public enum Item: Equatable, Sendable {
@@ -16,9 +20,13 @@ public struct SSEDecoder: Sendable {
     }
 
     public let maxEventBytes: Int
+    /// The start of a line whose end has not arrived yet.
     private var line: [UInt8] = []
+    /// Data of the current event gathered so far, when it could not stay a view of the input.
     private var data: [UInt8] = []
     private var hasData = false
+    /// The current event's only data line, still in the bytes being fed (no copy yet): offsets into them.
+    private var pending: Range<Int>?
     private var lastWasCR = false
     /// Bytes of a possible byte order mark held at the stream's start; nil once the start is past.
     private var startBytes: [UInt8]? = []
@@ -30,8 +38,24 @@ public struct SSEDecoder: Sendable {
         data.reserveCapacity(512)
     }
 
-    /// Feeds bytes and calls `emit` for each complete item, in order.
+    /// Feeds bytes and calls `emit` with each complete event's data, in order; the view is valid only during the call.
+    /// Comments are skipped (the caller's clock already saw the bytes arrive).
+    public mutating func feedPayloads(_ bytes: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try feed(bytes, data: emit, comment: {})
+    }
+
+    /// Feeds bytes and calls `emit` for each complete item, in order (copies each payload: tests and transcripts).
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Item) throws -> Void) throws {
+        try feed(bytes, data: { try emit(.data(Array($0))) }, comment: { try emit(.comment) })
+    }
+
+    /// Convenience for tests and transcripts.
+    public mutating func feed(_ bytes: [UInt8], _ emit: (Item) throws -> Void) throws {
+        try bytes.withUnsafeBytes { try feed($0, emit) }
+    }
+
+    private mutating func feed(_ bytes: UnsafeRawBufferPointer, data emit: (UnsafeRawBufferPointer) throws -> Void,
+                               comment: () throws -> Void) throws {
         if var head = startBytes {
             // The stream's first bytes: skip one BOM, which may arrive split across reads.
             head.append(contentsOf: bytes.prefix(3))
@@ -43,13 +67,16 @@ public struct SSEDecoder: Sendable {
             let held = head.count - min(bytes.count, 3)  // bytes kept from earlier calls
             var first = Array(head.prefix(held)) + Array(bytes)
             if first.starts(with: Self.bom) { first.removeFirst(3) }
-            try first.withUnsafeBytes { try feedLines($0, emit) }
+            try first.withUnsafeBytes { try feedLines($0, emit, comment) }
             return
         }
-        try feedLines(bytes, emit)
+        try feedLines(bytes, emit, comment)
     }
 
-    private mutating func feedLines(_ bytes: UnsafeRawBufferPointer, _ emit: (Item) throws -> Void) throws {
+    private mutating func feedLines(_ bytes: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) throws -> Void,
+                                    _ comment: () throws -> Void) throws {
+        // A data line still pointing into `bytes` is copied before they go away.
+        defer { keepPending(bytes) }
         var i = 0
         let n = bytes.count
         while i < n {
@@ -59,44 +86,65 @@ public struct SSEDecoder: Sendable {
             }
             var j = i
             while j < n, bytes[j] != 0x0A, bytes[j] != 0x0D { j += 1 }
-            if j > i {
-                line.append(contentsOf: bytes[i..<j])
-                if line.count > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
+            if line.count + (j - i) > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
+            guard j < n else {
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+                return
             }
-            guard j < n else { return }
             lastWasCR = bytes[j] == 0x0D
-            try endLine(emit)
+            if line.isEmpty {
+                try endLine(UnsafeRawBufferPointer(rebasing: bytes[i..<j]), at: i, in: bytes, emit, comment)
+            } else {
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+                var whole: [UInt8] = []
+                swap(&whole, &line)
+                defer { whole.removeAll(keepingCapacity: true); swap(&whole, &line) }
+                try whole.withUnsafeBytes { try endLine($0, at: nil, in: bytes, emit, comment) }
+            }
             i = j + 1
         }
     }
 
-    /// Convenience for tests and transcripts.
-    public mutating func feed(_ bytes: [UInt8], _ emit: (Item) throws -> Void) throws {
-        try bytes.withUnsafeBytes { try feed($0, emit) }
+    /// Copies the pending data line out of the input into `data`.
+    private mutating func keepPending(_ bytes: UnsafeRawBufferPointer) {
+        guard let p = pending else { return }
+        pending = nil
+        data.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[p]))
     }
 
-    private mutating func endLine(_ emit: (Item) throws -> Void) throws {
-        defer { line.removeAll(keepingCapacity: true) }
-        if line.isEmpty {
-            if hasData {
-                let payload = data
-                data.removeAll(keepingCapacity: true)
-                hasData = false
-                try emit(.data(payload))
+    /// One complete line `l`; `offset` is where it starts in `bytes` when it is a view of them (nil: a gathered line).
+    private mutating func endLine(_ l: UnsafeRawBufferPointer, at offset: Int?, in bytes: UnsafeRawBufferPointer,
+                                  _ emit: (UnsafeRawBufferPointer) throws -> Void, _ comment: () throws -> Void) throws {
+        if l.isEmpty {
+            guard hasData else { return }
+            hasData = false
+            if let p = pending {
+                pending = nil
+                try emit(UnsafeRawBufferPointer(rebasing: bytes[p]))
+            } else {
+                defer { data.removeAll(keepingCapacity: true) }
+                try data.withUnsafeBytes { try emit($0) }
             }
             return
         }
-        if line[0] == 0x3A {  // ":" comment
-            try emit(.comment)
+        if l[0] == 0x3A {  // ":" comment
+            try comment()
             return
         }
-        let colon = line.firstIndex(of: 0x3A) ?? line.count
-        guard colon == 4, line[0] == 0x64, line[1] == 0x61, line[2] == 0x74, line[3] == 0x61 else { return }  // only "data"
-        var start = colon + 1
-        if start < line.count && line[start] == 0x20 { start += 1 }
-        if hasData { data.append(0x0A) }
-        if start < line.count { data.append(contentsOf: line[start...]) }
+        let colon = l.firstIndex(of: 0x3A) ?? l.count
+        guard colon == 4, l[0] == 0x64, l[1] == 0x61, l[2] == 0x74, l[3] == 0x61 else { return }  // only "data"
+        var start = min(colon + 1, l.count)  // "data" alone is an empty data line
+        if start < l.count && l[start] == 0x20 { start += 1 }
+        if hasData {
+            keepPending(bytes)
+            data.append(0x0A)
+            data.append(contentsOf: UnsafeRawBufferPointer(rebasing: l[start...]))
+            if data.count > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
+        } else if let offset {
+            pending = (offset + start)..<(offset + l.count)
+        } else {
+            data.append(contentsOf: UnsafeRawBufferPointer(rebasing: l[start...]))
+        }
         hasData = true
-        if data.count > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
     }
 }

@@ -36,7 +36,7 @@ public enum StreamEventParser {
     }
 
     /// One payload read the way `dialect` reads it; generic so each dialect's reader is specialised, not dispatched per member.
-    static func parse<D: APIDialect>(_ payload: [UInt8], _ dialect: D) throws -> StreamEvent {
+    static func parse<D: APIDialect>(_ payload: UnsafeRawBufferPointer, _ dialect: D) throws -> StreamEvent {
         if dialect.endsWithDoneSentinel, payload.count == 6, payload.elementsEqual("[DONE]".utf8) {
             var e = StreamEvent()
             e.isFinal = true
@@ -44,12 +44,12 @@ public enum StreamEventParser {
         }
         let scanned: StreamEvent?
         do {
-            scanned = try payload.withUnsafeBytes { try scan($0, dialect) }
+            scanned = try scan(payload, dialect)
         } catch is JSONScanner.Malformed {
-            throw Malformed(reason: "event is not JSON: \(preview(payload))")
+            throw Malformed(reason: "event is not JSON: \(preview(Array(payload)))")
         }
         if let scanned { return scanned }
-        return try parseError(payload)
+        return try parseError(Array(payload))
     }
 
     /// The hot path: reads only the fields the measurement needs. Returns nil for an error event,

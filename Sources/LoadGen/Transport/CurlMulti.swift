@@ -3,47 +3,54 @@ import Dispatch
 import Foundation
 import Stats
 
-/// libcurl's multi interface driven by `curl_multi_socket_action`, with one read/write DispatchSource per socket
-/// and one timer source, all on a single serial queue: no busy polling and no thread per request.
+/// libcurl's multi interface driven by `curl_multi_socket_action` from one event loop (`TransportLoop`): curl's
+/// sockets live in the loop's level-triggered epoll descriptor, and each time `epoll_wait` returns, every ready
+/// socket of the batch is served with the one clock read taken then (not when each socket's turn comes), so the
+/// last stream of a burst is not stamped late by the time it took to parse the others. curl's timeout is one
+/// loop timer. No busy polling, no thread per request and no source per socket (a DispatchSource per socket cost a
+/// libdispatch hand-off and an epoll re-arm per token).
 ///
-/// Threading: every method and every curl callback runs on `queue` (asserted); nothing here is touched elsewhere.
-final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state is confined to `queue`.
-    let queue: DispatchQueue
+/// Threading: every method and every curl callback runs on `loop` (asserted); nothing here is touched elsewhere.
+final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state is confined to `loop`.
+    let loop: TransportLoop
     private let multi: UnsafeMutableRawPointer
-    private var timer: DispatchSourceTimer?
+    private let epollFD: Int32
+    private var timer: LoopTimer?
     private var timerDue: UInt64 = .max
-    private var sockets: [curl_socket_t: SocketWatch] = [:]
+    /// Per descriptor number (curl's sockets are small integers): watched or not, and what the idle sweep needs.
+    private var sockets: [SocketState] = []
     private var transfers: [ObjectIdentifier: Transfer] = [:]
-    private var sweep: DispatchSourceTimer?
+    private var sweep: LoopTimer?
     private var freeHandles: [UnsafeMutableRawPointer] = []
     /// Set while curl's events are handled: a completion that starts the next request (think time 0) must not
     /// kick curl again from inside, or requests that fail at once recurse until the stack overflows.
     private var handlingEvents = false
     private var kickQueued = false
 
-    /// Sources of one socket; the fd is closed only after every source of it has been cancelled,
-    /// so libdispatch never watches a reused descriptor number.
-    final class SocketWatch {
-        let fd: curl_socket_t
-        var read: DispatchSourceProtocol?
-        var write: DispatchSourceProtocol?
-        var pendingCancels = 0
-        var closeRequested = false
+    /// When the bytes being handled now were seen: the clock read of the current `epoll_wait` batch (or of the timer
+    /// or kick that made curl run). Every transfer served in one batch is stamped with this same value.
+    private(set) var eventMicros: UInt64 = 0
+    /// `epoll_wait` returns that found ready sockets, and the sockets they served (tests and benchmarks read them).
+    private(set) var batches = 0
+    private(set) var readyEvents = 0
+
+    struct SocketState {
+        var watched = false
         /// When the socket last became readable: bytes of a response head arrive here before curl hands a whole
         /// header line to the transfer, so this, not the transfer's own clock, says whether the peer is silent.
         var lastReadableMicros: UInt64 = 0
         /// The easy handle curl last named for this socket (the transfer using the connection now).
         var easy: UnsafeMutableRawPointer?
-        init(fd: curl_socket_t) { self.fd = fd }
     }
 
     /// Number of requests in flight.
     var activeCount: Int { transfers.count }
 
-    init(queue: DispatchQueue, maxConnections: Int) {
+    init(loop: TransportLoop, maxConnections: Int) {
         _ = CurlGlobal.ready
-        self.queue = queue
+        self.loop = loop
         multi = curl_multi_init()!
+        epollFD = loop.epollFD
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_multi_setopt_socket_function(multi) { easy, fd, what, userp, _ in
             Unmanaged<CurlMulti>.fromOpaque(userp!).takeUnretainedValue().watch(fd: fd, what: what, easy: easy)
@@ -56,32 +63,36 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         }
         lb_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
         lb_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxConnections))
+        loop.onReady { [unowned self] fds, masks, n, now in self.serve(fds, masks, n, now) }
     }
 
     private var closed = false
 
     deinit {
-        // Normally `shutdown()` already ran on the queue; this only covers a multi that was never started.
+        // Normally `shutdown()` already ran on the loop; this only covers a multi that was never started.
         if !closed { curl_multi_cleanup(multi) }
     }
 
-    /// Starts a transfer; its completion is called on `queue`.
+    /// Starts a transfer; its completion is called on the loop.
     func add(_ t: Transfer) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         let easy = freeHandles.popLast() ?? curl_easy_init()!
         t.configure(easy: easy, multi: self)
         transfers[ObjectIdentifier(t)] = t
+        // Handed over now; `Transfer.willSendAttempt` moves t_sent to when curl puts the request on the wire.
         t.sent(at: MonotonicClock.nowMicros())
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
         // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events;
-        // from inside a completion, on the next turn of the queue (so timers and stop requests get theirs).
+        // from inside a completion, on the next turn of the loop (so timers and stop requests get theirs).
         if !handlingEvents {
+            eventMicros = MonotonicClock.nowMicros()
             socketAction(lb_curl_socket_timeout(), 0)
         } else if !kickQueued {
             kickQueued = true
-            queue.async { [self] in
+            loop.async { [self] in
                 kickQueued = false
+                eventMicros = MonotonicClock.nowMicros()
                 socketAction(lb_curl_socket_timeout(), 0)
             }
         }
@@ -89,7 +100,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     /// Ends a transfer now with the given failure (idle timeout, shutdown).
     func abort(_ t: Transfer, _ cls: ErrorClass, message: String) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard transfers[ObjectIdentifier(t)] != nil else { return }
         t.fail(cls, message: message, at: MonotonicClock.nowMicros())
         finish(t, code: CURLE_ABORTED_BY_CALLBACK)
@@ -103,65 +114,50 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// The transfers in flight, for the idle sweep and shutdown.
     var inFlight: [Transfer] { Array(transfers.values) }
 
-    // MARK: - curl callbacks (on queue)
+    // MARK: - curl callbacks (on the loop)
 
     private func watch(fd: curl_socket_t, what: Int32, easy: UnsafeMutableRawPointer?) {
-        dispatchPrecondition(condition: .onQueue(queue))
-        let w: SocketWatch
-        if let existing = sockets[fd] { w = existing } else { w = SocketWatch(fd: fd); sockets[fd] = w }
-        w.easy = easy
-        let wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT
-        let wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT
-        w.read = update(w, w.read, want: wantRead, mask: Int32(CURL_CSELECT_IN)) {
-            DispatchSource.makeReadSource(fileDescriptor: $0, queue: $1)
+        loop.assertOnLoop()
+        guard fd >= 0 else { return }
+        let i = Int(fd)
+        if i >= sockets.count { sockets.append(contentsOf: repeatElement(SocketState(), count: i + 1 - sockets.count)) }
+        if what == CURL_POLL_REMOVE {
+            if sockets[i].watched { lb_epoll_forget(epollFD, fd) }
+            sockets[i] = SocketState()
+            return
         }
-        w.write = update(w, w.write, want: wantWrite, mask: Int32(CURL_CSELECT_OUT)) {
-            DispatchSource.makeWriteSource(fileDescriptor: $0, queue: $1)
-        }
-        if what == CURL_POLL_REMOVE, w.pendingCancels == 0 { sockets[fd] = nil }
-    }
-
-    /// Starts or stops one direction's source for a socket; returns the source watching it now (nil for none).
-    private func update(_ w: SocketWatch, _ current: DispatchSourceProtocol?, want: Bool, mask: Int32,
-                        make: (Int32, DispatchQueue) -> DispatchSourceProtocol) -> DispatchSourceProtocol? {
-        guard want else {
-            if let current { retire(current, of: w) }
-            return nil
-        }
-        if let current { return current }
-        let s = make(w.fd, queue)
-        s.setEventHandler { [self] in
-            if mask == Int32(CURL_CSELECT_IN) { w.lastReadableMicros = MonotonicClock.nowMicros() }
-            self.socketAction(w.fd, mask)
-        }
-        s.setCancelHandler { [self] in self.sourceCancelled(w) }
-        s.resume()
-        return s
-    }
-
-    /// Cancels a socket's source; the fd may be closed once every such cancellation has completed.
-    private func retire(_ s: DispatchSourceProtocol, of w: SocketWatch) {
-        w.pendingCancels += 1
-        s.cancel()
-    }
-
-    private func sourceCancelled(_ w: SocketWatch) {
-        w.pendingCancels -= 1
-        guard w.pendingCancels == 0, w.read == nil, w.write == nil else { return }
-        if w.closeRequested { close(w.fd) }
-        if sockets[w.fd] === w { sockets[w.fd] = nil }
-    }
-
-    /// CURLOPT_CLOSESOCKETFUNCTION: close now, or once this fd's sources are gone.
-    fileprivate func closeSocket(_ fd: curl_socket_t) {
-        dispatchPrecondition(condition: .onQueue(queue))
-        if let w = sockets[fd], w.pendingCancels > 0 || w.read != nil || w.write != nil {
-            w.closeRequested = true
-            if let s = w.read { w.read = nil; retire(s, of: w) }
-            if let s = w.write { w.write = nil; retire(s, of: w) }
+        sockets[i].easy = easy
+        if lb_epoll_watch(epollFD, fd, what, sockets[i].watched ? 1 : 0) == 0 {
+            sockets[i].watched = true
         } else {
-            sockets[fd] = nil
-            close(fd)
+            // Not watchable (closed under curl): curl's own timeout ends the transfer, with its own error.
+            sockets[i].watched = false
+        }
+    }
+
+    /// CURLOPT_CLOSESOCKETFUNCTION: stop watching, then close (epoll forgets a closed descriptor by itself, but a
+    /// number curl reuses at once must not inherit the old registration).
+    fileprivate func closeSocket(_ fd: curl_socket_t) {
+        loop.assertOnLoop()
+        if fd >= 0, Int(fd) < sockets.count {
+            if sockets[Int(fd)].watched { lb_epoll_forget(epollFD, fd) }
+            sockets[Int(fd)] = SocketState()
+        }
+        close(fd)
+    }
+
+    /// One `epoll_wait` batch: every ready socket, all stamped `now`. Sockets are level-triggered, so one that
+    /// still holds bytes is simply reported again by the next batch.
+    private func serve(_ fds: UnsafePointer<Int32>, _ masks: UnsafePointer<Int32>, _ n: Int, _ now: UInt64) {
+        guard !closed else { return }
+        eventMicros = now
+        batches += 1
+        readyEvents += n
+        for k in 0..<n {
+            let fd = fds[k], mask = masks[k]
+            if mask & Int32(CURL_CSELECT_IN) != 0, Int(fd) < sockets.count { sockets[Int(fd)].lastReadableMicros = now }
+            socketAction(fd, mask)
+            if closed { return }
         }
     }
 
@@ -169,21 +165,19 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// and curl asks for a new timeout after nearly every socket event, so the timer is only moved earlier;
     /// an early or stale expiry is harmless (curl just reports the next timeout).
     private func setTimer(ms: Int) {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard ms >= 0 else { return }
         let due = MonotonicClock.nowMicros() + UInt64(ms) * 1000
         if timer == nil {
-            let t = DispatchSource.makeTimerSource(queue: queue)
-            t.setEventHandler { [unowned self] in
+            timer = loop.makeTimer { [unowned self] in
                 self.timerDue = .max
+                self.eventMicros = MonotonicClock.nowMicros()
                 self.socketAction(lb_curl_socket_timeout(), 0)
             }
-            timer = t
-            t.resume()
         }
         guard due < timerDue else { return }
         timerDue = due
-        timer!.schedule(deadline: .now() + .milliseconds(ms), leeway: .microseconds(200))
+        timer!.schedule(atMicros: due)
     }
 
     private func socketAction(_ fd: curl_socket_t, _ mask: Int32) {
@@ -232,10 +226,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// final event came and went (their record is complete, so closing them does not fail them).
     private func startSweepIfNeeded() {
         guard sweep == nil else { return }
-        let s = DispatchSource.makeTimerSource(queue: queue)
-        s.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50), leeway: .milliseconds(5))
-        s.setEventHandler { [unowned self] in
+        let s = loop.makeTimer { [unowned self] in
             let now = MonotonicClock.nowMicros()
+            self.sweep?.schedule(atMicros: now + Self.sweepMicros)
             for t in self.transfers.values {
                 if let f = t.finalEventMicros, now &- f > Self.afterFinalMicros {
                     self.abort(t, .incomplete, message: "body did not end after the final event")  // ignored: already complete
@@ -247,23 +240,25 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
             }
         }
         sweep = s
-        s.resume()
+        s.schedule(atMicros: MonotonicClock.nowMicros() + Self.sweepMicros)
     }
+
+    static let sweepMicros: UInt64 = 50_000
 
     /// When the transfer's connection last had bytes to read; nil when no watched socket is the transfer's.
     private func lastReadable(_ t: Transfer) -> UInt64? {
         guard let easy = t.easy else { return nil }
-        return sockets.values.filter { $0.easy == easy }.map(\.lastReadableMicros).max()
+        return sockets.lazy.filter { $0.watched && $0.easy == easy }.map(\.lastReadableMicros).max()
     }
 
-    /// Closes every connection and frees curl's state; call on the queue once no transfer is left.
+    /// Closes every connection and frees curl's state; call on the loop once no transfer is left.
     func shutdown() {
-        dispatchPrecondition(condition: .onQueue(queue))
+        loop.assertOnLoop()
         guard !closed else { return }
         sweep?.cancel(); sweep = nil
         for h in freeHandles { curl_easy_cleanup(h) }
         freeHandles.removeAll()
-        curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this queue
+        curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this loop
         closed = true
         timer?.cancel(); timer = nil
     }

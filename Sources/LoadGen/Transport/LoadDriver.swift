@@ -1,9 +1,10 @@
 import Dispatch
+import Foundation
 import Stats
 
 /// Turns "send one request now for VU n" into a request on the wire and a record when it ends.
-/// Executors decide WHEN; the factory decides WHAT; this does the sending. Confined to the transport queue.
-final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: all state confined to `multi.queue`.
+/// Executors decide WHEN; the factory decides WHAT; this does the sending. Confined to the transport loop.
+final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: all state confined to `multi.loop`.
     let multi: CurlMulti
     let factory: RequestFactory
     let settings: TransferSettings
@@ -15,7 +16,8 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     let segment: ExecutionSegment
     /// Requests this process has numbered so far.
     private var nextSequence = 0
-    private var touched: Set<String> = []
+    /// Adapters touched so far, shared by every shard of the process (the first touch of an adapter is cold).
+    private let touched: AdapterTouches
     /// Requests each VU has sent so far, so a per-VU workload (sessions) knows which turn is next.
     private var vuIterations: [Int: Int] = [:]
     /// Set while in-flight requests are being cut off at the end of a run: their records are not measured.
@@ -25,8 +27,9 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     var windowStartMicros: UInt64 = 0
 
     init(multi: CurlMulti, factory: RequestFactory, settings: TransferSettings, clock: RunClock, runId: String,
-         segment: ExecutionSegment = .whole, onRecord: @escaping (RequestRecord) -> Void) {
+         segment: ExecutionSegment = .whole, touched: AdapterTouches = AdapterTouches(), onRecord: @escaping (RequestRecord) -> Void) {
         self.segment = segment
+        self.touched = touched
         self.runId = runId
         self.multi = multi
         self.factory = factory
@@ -51,7 +54,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         var request = factory.make(slot: RequestSlot(sequence: sequence, vu: vu, vuIteration: iteration, arrival: arrival,
                                                      elapsedMicros: intendedMicros &- min(intendedMicros, windowStartMicros)))
         request.clientRequestId = "\(runId)-\(sequence)"
-        let cold = touched.insert(request.adapter).inserted
+        let cold = touched.firstTouch(request.adapter)
         let builder = RecordBuilder(sequence: sequence, vu: vu, stage: stage, request: request, cold: cold, intendedMicros: intendedMicros)
         let transfer = Transfer(request: request, settings: settings, builder: builder) { [unowned self] record in
             if self.cuttingOff { self.interrupted += 1 } else { self.onRecord(record) }
@@ -80,7 +83,7 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
     func sendUnmeasured(_ request: PreparedRequest, done: @escaping (RequestRecord) -> Void) {
         var request = request
         request.clientRequestId = request.clientRequestId ?? "\(runId)-warmup"
-        touched.insert(request.adapter)
+        _ = touched.firstTouch(request.adapter)
         let now = clock.nowMicros()
         let builder = RecordBuilder(sequence: -1, vu: -1, request: request, cold: false, intendedMicros: now)
         multi.add(Transfer(request: request, settings: settings, builder: builder, onComplete: done))
@@ -92,4 +95,13 @@ final class LoadDriver: RequestSending, @unchecked Sendable {  // @unchecked: al
         multi.abortAll(.incomplete, message: "cut off when the run stopped")
         cuttingOff = false
     }
+}
+
+/// The adapters a process has sent to, shared by its shards so that each adapter's first request is cold once.
+final class AdapterTouches: @unchecked Sendable {  // @unchecked: `seen` is guarded by `lock`.
+    private let lock = NSLock()
+    private var seen: Set<String> = []
+
+    /// True the first time `adapter` is named.
+    func firstTouch(_ adapter: String) -> Bool { lock.withLock { seen.insert(adapter).inserted } }
 }

@@ -46,6 +46,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     private var builder: RecordBuilder
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
+    /// The loop serving this transfer: its batch clock stamps the bytes (it outlives every transfer it serves).
+    private unowned(unsafe) var loop: CurlMulti?
     var lastByteMicros: UInt64 = 0
     /// When the stream's final event arrived; the body should end right after it (see `CurlMulti`'s sweep).
     private(set) var finalEventMicros: UInt64?
@@ -57,6 +59,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     private var contentEncoding = ""
     /// Decided once per response head, not per body chunk (the per-token path).
     private var isEventStream = false
+    /// The body's first-line-of-defence checks (status, content type, encoding) passed for the current response.
+    private var bodyAccepted = false
     private var requestId: String?
     private var errorBody: [UInt8] = []
     private let errorBuffer: UnsafeMutablePointer<CChar> = {
@@ -92,6 +96,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
 
     func configure(easy h: UnsafeMutableRawPointer, multi: CurlMulti) {
         easy = h
+        loop = multi
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_easy_setopt_string(h, CURLOPT_URL, request.url)
         if let id = request.clientRequestId, !settings.scenarioSetsRequestId {
@@ -135,16 +140,15 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         lastByteMicros = now
     }
 
-    /// curl is about to send an attempt of this request. libcurl re-sends a request by itself, with no option to
+    /// curl is about to send an attempt of this request: its connection is open (new or reused) and the request's
+    /// bytes go out next, so this, not the hand-off, is t_sent. libcurl re-sends a request by itself, with no option to
     /// turn it off, when a reused keep-alive connection dies before any response byte; a second call is that
     /// retry. The attempt that died is reported as a failed request of its own and this one is timed from now.
     func willSendAttempt(at now: UInt64) {
         attempts += 1
-        if attempts > 1 {
-            onHiddenRetry?(attemptSentMicros, now)
-            builder.sent(at: now)
-            lastByteMicros = now
-        }
+        if attempts > 1 { onHiddenRetry?(attemptSentMicros, now) }
+        builder.sent(at: now)
+        lastByteMicros = now
         attemptSentMicros = now
     }
 
@@ -153,27 +157,33 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         builder.fail(cls, message: message, at: now)
     }
 
+    /// The clock read of the event-loop batch that delivered the bytes being handled now.
+    private var batchMicros: UInt64 { loop?.eventMicros ?? MonotonicClock.nowMicros() }
+
     /// Body bytes; returning false makes curl abort the transfer (the failure is already recorded).
+    /// The per-token path: no clock read of its own (the batch's), no allocation, response checks done once.
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let now = MonotonicClock.nowMicros()
+        let now = batchMicros
         lastByteMicros = now
-        guard (200..<300).contains(status) else {
-            if errorBody.count < 4096 { errorBody.append(contentsOf: bytes.prefix(4096 - errorBody.count)) }
-            return true
-        }
-        if !isEventStream {
-            builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
-            return false
-        }
-        if !contentEncoding.isEmpty && contentEncoding != "identity" {
-            builder.fail(.protocol, message: "response body is content-encoded (\(contentEncoding)), which lorabench did not ask for", at: now)
-            return false
+        if !bodyAccepted {
+            guard (200..<300).contains(status) else {
+                if errorBody.count < 4096 { errorBody.append(contentsOf: bytes.prefix(4096 - errorBody.count)) }
+                return true
+            }
+            if !isEventStream {
+                builder.fail(.protocol, message: "response is not an event stream (content-type \"\(contentType)\")", at: now)
+                return false
+            }
+            if !contentEncoding.isEmpty && contentEncoding != "identity" {
+                builder.fail(.protocol, message: "response body is content-encoded (\(contentEncoding)), which lorabench did not ask for", at: now)
+                return false
+            }
+            bodyAccepted = true
         }
         let dialect = settings.dialect
         do {
-            try decoder.feed(bytes) { item in
-                guard case .data(let payload) = item else { return }
-                builder.observe(try dialect.parse(payload), at: now)
+            try decoder.feedPayloads(bytes) { payload in
+                builder.observe(try dialect.parse(raw: payload), at: now)
             }
             if finalEventMicros == nil && builder.isComplete { finalEventMicros = now }
         } catch let e as StreamEventParser.Malformed {
@@ -191,17 +201,20 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
 
     /// One header line (status line included).
     func header(_ bytes: UnsafeRawBufferPointer) {
-        lastByteMicros = MonotonicClock.nowMicros()
-        guard let line = String(bytes: bytes, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else { return }
+        lastByteMicros = batchMicros
+        // Read from curl's bytes: only the status line and the headers used become Strings.
+        let line = Self.trimmed(bytes[...])
         if line.isEmpty {
             headersDone = true
             // LoRAX names the adapter of every non-base answer: its model header without one means the base model answered.
             if (200..<300).contains(status), sawModelId, !sawAdapterId, !request.adapter.isEmpty { builder.statedBaseModel(by: .header) }
             return
         }
-        if line.hasPrefix("HTTP/") {
+        if line.starts(with: "HTTP/".utf8) {
+            guard let text = String(bytes: line, encoding: .utf8) else { return }
             headersDone = false
-            let parts = line.split(separator: " ", maxSplits: 2)
+            bodyAccepted = false
+            let parts = text.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             contentType = ""
             contentEncoding = ""
@@ -210,17 +223,47 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
             sawAdapterId = false
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        if name == "content-type" {
+        guard let colon = line.firstIndex(of: 0x3A) else { return }
+        let name = line[..<colon]
+        if Self.isName(name, "x-model-id") { sawModelId = true; return }
+        let isType = Self.isName(name, "content-type"), isId = !isType && Self.isName(name, "x-request-id")
+        let isAdapter = !isType && !isId && Self.isName(name, "x-adapter-id")
+        guard isType || isId || isAdapter || Self.isName(name, "content-encoding") else { return }
+        guard let value = String(bytes: Self.trimmed(line[(colon + 1)...]), encoding: .utf8) else { return }
+        if isType {
             contentType = value.lowercased()
             isEventStream = contentType.contains("text/event-stream")
+        } else if isId {
+            requestId = value
+        } else if isAdapter {
+            sawAdapterId = true
+            builder.stated(adapter: value, by: .header)
+        } else {
+            contentEncoding = value.lowercased()
         }
-        else if name == "x-request-id" { requestId = value }
-        else if name == "x-adapter-id" { sawAdapterId = true; builder.stated(adapter: value, by: .header) }
-        else if name == "x-model-id" { sawModelId = true }
-        else if name == "content-encoding" { contentEncoding = value.lowercased() }
+    }
+
+    /// `bytes` without leading and trailing spaces, tabs, CR and LF.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        var lo = bytes.startIndex, hi = bytes.endIndex
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        while lo < hi, space(bytes[lo]) { lo += 1 }
+        while hi > lo, space(bytes[hi - 1]) { hi -= 1 }
+        return bytes[lo..<hi]
+    }
+
+    /// A header name equal to lowercase `name`, ignoring ASCII case.
+    private static func isName(_ bytes: Slice<UnsafeRawBufferPointer>, _ name: StaticString) -> Bool {
+        let n = name.utf8CodeUnitCount
+        guard bytes.count == n else { return false }
+        let expected = name.utf8Start
+        var i = 0
+        for var a in bytes {
+            if a >= 0x41 && a <= 0x5A { a |= 0x20 }
+            if a != expected[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Classifies the outcome once curl is done with the transfer; `curlStatus` and `connectMicros` are curl's own figures.

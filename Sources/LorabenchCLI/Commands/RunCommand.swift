@@ -21,6 +21,9 @@ struct RunCommand: ConsoleCommand {
     @Flag(help: "Print only the results folder path and errors.")
     var quiet = false
 
+    @Option(help: "Event loops sharing the load in this process (1-256), each with its share of VUs or arrivals; default 1.")
+    var shards: Int?
+
     @Flag(name: .customLong("no-progress"), help: "Never show the live progress line.")
     var noProgress = false
 
@@ -47,9 +50,14 @@ struct RunCommand: ConsoleCommand {
             console.error("--segment \(plan.segment): \(why)")
             return LorabenchExit.invalidConfig
         }
+        if let n = shards, !(1...256).contains(n) {
+            console.error("--shards \(n): must be between 1 and 256")
+            return LorabenchExit.invalidConfig
+        }
         var launcher = RunLauncher(console: console, out: results.out, resultsRoot: results.resultsRoot, quiet: quiet, progress: !noProgress,
                                    printsResult: true, onStart: onStart)
         launcher.segments = plan
+        launcher.shards = shards ?? 1
         do { launcher.tags = try results.tags(); launcher.jsonLines = results.jsonl; launcher.pushGateway = try results.pushGatewayURL() } catch {
             console.error("\(error)")
             return LorabenchExit.invalidConfig

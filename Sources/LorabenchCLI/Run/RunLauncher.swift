@@ -26,6 +26,8 @@ struct RunLauncher {
     var relay: StopRelay?
     /// The share of a multi-process run this one sends (`run --segment`), its start instant and run id.
     var segments = SegmentOptions.Plan()
+    /// Event loops in this process (`run --shards`).
+    var shards = 1
 
     func perform(_ s: Scenario, bearerToken: String?) async -> (code: ExitCode, outcome: RunOutcome?) {
         let target: EmbeddedTarget
@@ -42,6 +44,7 @@ struct RunLauncher {
         options.tags = tags
         options.jsonLines = jsonLines
         options.segment = segments.segment
+        options.shards = shards
         options.startAt = segments.startAt
         options.runId = segments.runId
         if !quiet { options.log = { [console] in console.info($0) } }
