@@ -184,7 +184,8 @@ final class QualityRunTests: XCTestCase {
         XCTAssertEqual(r.code, .success, r.err)
         let csv = try String(contentsOfFile: dir + "/sweep.csv", encoding: .utf8).split(separator: "\n").map { splitCSVLine(String($0)) }
         let header = csv[0]
-        XCTAssertEqual(Array(header.suffix(5)), ["quality", "quality_min", "adapter_mismatches", "canaries_diverged", "quality:org/ticket/ticket_routing"])
+        XCTAssertEqual(Array(header.suffix(6)), ["quality", "quality_min", "adapter_mismatches", "canaries_diverged", "ttft_samples",
+                                                 "quality:org/ticket/ticket_routing"])
         XCTAssertEqual(csv.count, 3)
         for row in csv.dropFirst() {
             let cells = Dictionary(uniqueKeysWithValues: zip(header, row))
