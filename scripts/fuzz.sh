@@ -24,10 +24,6 @@ fi
 
 S=Sources/Stats L=Sources/LoadGen
 config_files=(Sources/ConfigIssues/ConfigIssue.swift Sources/ConfigIssues/Suggestion.swift)
-stats_files=($S/Summary/JSONValue.swift $S/Aggregate/SLO.swift $S/Records/RequestRecord.swift $S/Records/RequestOrigin.swift $S/Thresholds/Threshold.swift
-             $S/Thresholds/QualityThreshold.swift $S/Thresholds/MetricPath.swift)
-loadgen_common=($L/Scenario/TraceSetting.swift $L/Scenario/TaskWorkload.swift $L/Requests/SharedPrefixPrompts.swift $L/Requests/SessionPrompts.swift $L/Scenario/ScenarioReader.swift $L/Scenario/LengthDistributionSetting.swift
-                $L/Requests/LengthDistribution.swift $L/Scenario/DatasetSetting.swift $L/Scenario/WorkloadSetting.swift $L/Requests/Prompt.swift $L/Scenario/ServerMetricsSetting.swift $L/Scenario/Scenario.swift $L/Scenario/ScenarioIssue.swift $L/Scenario/DurationText.swift)
 case "$target" in
   sse|scenario)
     # The scenario type now reaches the task workloads' Quality module, which builds on Yams (C sources): this
