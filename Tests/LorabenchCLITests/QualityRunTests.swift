@@ -129,6 +129,15 @@ final class QualityRunTests: XCTestCase {
         XCTAssertEqual(d.servedAdapter, "org/impostor")
         XCTAssertEqual(d.divergesAt, CanaryComparison.commonPrefix(d.baseline, d.answer))
         XCTAssertTrue(TerminalReport.render(out.summary).contains("\(d.adapter) (served by org/impostor): diverges at character \(d.divergesAt)"))
+        // The same counts and the scores in the Prometheus export.
+        let prom = PrometheusText.parse(PrometheusExport.render(out.summary))
+        XCTAssertEqual(prom.badLines, 0)
+        XCTAssertEqual(prom.samples.first { $0.name == "lorabench_adapter_mismatches_total" }?.value, Double(faulted.count))
+        XCTAssertEqual(prom.samples.first { $0.name == "lorabench_canaries_diverged_total" }?.value, Double(c.diverged))
+        for row in q.rows where row.stage == nil {
+            let sample = prom.samples.first { $0.name == "lorabench_quality_score" && $0.label("adapter") == row.adapter && $0.label("task") == row.task }
+            XCTAssertEqual(try XCTUnwrap(sample).value, try XCTUnwrap(row.score), accuracy: 1e-12)
+        }
     }
 
     func testARampingRunScoresEachStage() async throws {

@@ -80,6 +80,18 @@ public enum PrometheusExport {
         for (adapter, a) in s.aggregate.adapters.sorted(by: { $0.key < $1.key }) {
             histogram("lorabench_adapter_ttft_seconds", a.ttft, base + ",adapter=\"\(esc(adapter))\"")
         }
+        // Quality under load (task workloads): written for every run, so a push of a run without tasks clears them.
+        family("lorabench_quality_score", "gauge", "Mean score per adapter and task, 0..1 (NaN: nothing scored).")
+        family("lorabench_quality_scored_total", "counter", "Answers scored per adapter and task.")
+        for r in (s.quality?.rows ?? []) where r.stage == nil {
+            let l = base + ",adapter=\"\(esc(r.adapter))\",task=\"\(esc(r.task))\",metric=\"\(esc(r.metric))\""
+            out.append("lorabench_quality_score{\(l)} \(r.score.map(num) ?? "NaN")")
+            out.append("lorabench_quality_scored_total{\(l)} \(r.scored)")
+        }
+        family("lorabench_adapter_mismatches_total", "counter", "Answers whose server named another adapter than the one asked for.")
+        if let q = s.quality { out.append("lorabench_adapter_mismatches_total{\(base)} \(q.identity.mismatched)") }
+        family("lorabench_canaries_diverged_total", "counter", "Canary answers under load that kept less of their idle answer than required.")
+        if let c = s.quality?.canaries { out.append("lorabench_canaries_diverged_total{\(base)} \(c.diverged)") }
         family("lorabench_threshold_passed", "gauge", "1 when the threshold held (metric, comparison lt/le/gt/ge/eq and limit in labels).")
         for t in s.thresholds {
             let (op, limit) = thresholdLabels(t.expression)

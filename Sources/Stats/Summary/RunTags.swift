@@ -3,7 +3,7 @@
 public enum RunTags {
     /// Label names the exports already use, so a tag cannot overwrite them.
     public static let reserved: Set = ["scenario", "adapter", "quantile", "le", "result", "class", "touch", "threshold", "version",
-                                       "run_id", "executor", "started_at", "job", "instance", "metric", "comparison", "limit", "percentile"]
+                                       "run_id", "executor", "started_at", "job", "instance", "metric", "comparison", "limit", "percentile", "task"]
     public static let maxValueLength = 200
 
     /// One `key=value`; the key must be a Prometheus label name and not one lorabench's exports use.
