@@ -30,6 +30,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// When the bytes being handled now were seen: the clock read of the current `epoll_wait` batch (or of the timer
     /// or kick that made curl run). Every transfer served in one batch is stamped with this same value.
     private(set) var eventMicros: UInt64 = 0
+    /// The easy handle whose socket `serve` is handling now: only its bytes arrived by `eventMicros`. curl also
+    /// reads other transfers' sockets inside the same call (expired timers), bytes that may have come later.
+    private(set) var servingEasy: UnsafeMutableRawPointer?
     /// `epoll_wait` returns that found ready sockets, and the sockets they served (tests and benchmarks read them).
     private(set) var batches = 0
     private(set) var readyEvents = 0
@@ -156,7 +159,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         for k in 0..<n {
             let fd = fds[k], mask = masks[k]
             if mask & Int32(CURL_CSELECT_IN) != 0, Int(fd) < sockets.count { sockets[Int(fd)].lastReadableMicros = now }
+            servingEasy = Int(fd) < sockets.count ? sockets[Int(fd)].easy : nil
             socketAction(fd, mask)
+            servingEasy = nil
             if closed { return }
         }
     }

@@ -157,8 +157,16 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         builder.fail(cls, message: message, at: now)
     }
 
-    /// The clock read of the event-loop batch that delivered the bytes being handled now.
-    private var batchMicros: UInt64 { loop?.eventMicros ?? MonotonicClock.nowMicros() }
+    /// When the bytes being handled now arrived: the event-loop batch's clock read when this transfer's own socket
+    /// is the one the batch is serving, and a fresh read otherwise (curl reads other transfers' sockets inside the
+    /// same call, bytes that may have come in after the batch began: against a CPU-bound vLLM such stamps made 50 of
+    /// 935 requests look sent after their first token). Never earlier than this attempt's send.
+    private var batchMicros: UInt64 {
+        guard let multi = loop, let easy, multi.servingEasy == easy, multi.eventMicros >= attemptSentMicros else {
+            return MonotonicClock.nowMicros()
+        }
+        return multi.eventMicros
+    }
 
     /// Body bytes; returning false makes curl abort the transfer (the failure is already recorded).
     /// The per-token path: no clock read of its own (the batch's), no allocation, response checks done once.
