@@ -63,6 +63,12 @@ final class EventLoopTests: XCTestCase {
         XCTAssertEqual(loop.sync { offQueue }, 0, "completions run on the transport loop (\(kind))")
         XCTAssertEqual(rs.map(\.tokenEvents), Array(repeating: 2, count: streams))
         for r in rs { XCTAssertLessThanOrEqual(r.sentMicros, releasedAt, "t_sent precedes the tokens") }
+        // No stamp precedes the send and the end follows the first token (a batch's clock read given to bytes of
+        // another socket once made TTFT negative, wrapped to an hour).
+        for r in rs {
+            XCTAssertGreaterThanOrEqual(r.firstTokenMicros ?? 0, r.sentMicros)
+            XCTAssertGreaterThanOrEqual(r.endMicros, r.firstTokenMicros ?? .max)
+        }
     }
 
     /// t_sent is the moment curl is about to send (CURLOPT_PREREQFUNCTION), not when the request was handed over;
