@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "LoraxSim",
             dependencies: [
-                "ConfigIssues", "Quality",
+                "ConfigIssues", "Quality", "Stats",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

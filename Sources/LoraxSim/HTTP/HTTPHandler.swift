@@ -1,3 +1,4 @@
+import Stats
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,5 @@
+import Stats
+
 /// A parsed JSON value, used for request bodies and config files.
 ///
 /// Why our own: we need serde-like error messages (with line and column) to mimic axum's
@@ -78,40 +80,6 @@ struct JSONSyntaxError: Error, CustomStringConvertible {
     var line: Int
     var column: Int
     var description: String { "\(message) at line \(line) column \(column)" }
-}
-
-/// JSON string escaping shared by every hand-built response.
-enum JSONEscape {
-    /// Appends `s` as a quoted JSON string literal (serde_json escaping rules).
-    static func append(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-    }
-
-    /// Returns `s` as a quoted JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = ""
-        append(s, to: &out)
-        return out
-    }
 }
 
 /// A strict recursive-descent JSON parser over UTF-8 bytes (RFC 8259; depth-limited).

@@ -1,3 +1,5 @@
+import Stats
+
 /// LoRAX error bodies and the fixed messages the simulator sends in them.
 enum LoraxError {
     /// `{"error":…,"error_type":…}`.

@@ -1,3 +1,4 @@
+import Stats
 import NIOCore
 import NIOHTTP1
 

@@ -1,3 +1,4 @@
+import Stats
 import NIOCore
 
 /// The simulator's vocabulary with every per-token event pre-encoded.

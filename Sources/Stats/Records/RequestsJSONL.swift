@@ -15,31 +15,10 @@ public enum RequestsJSONL {
         var out = "{"
         for (i, (name, cell)) in zip(header, row).enumerated() {
             if i > 0 { out += "," }
-            out += quoted(name) + ":"
-            if cell.isEmpty { out += "null" } else if numericColumns.contains(name) { out += cell } else { out += quoted(cell) }
+            JSONEscape.append(name, to: &out)
+            out += ":"
+            if cell.isEmpty { out += "null" } else if numericColumns.contains(name) { out += cell } else { JSONEscape.append(cell, to: &out) }
         }
         return out + "}"
-    }
-
-    /// A JSON string literal (RFC 8259 escapes; every control character as \u00XX).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
