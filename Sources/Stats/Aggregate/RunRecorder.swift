@@ -21,8 +21,6 @@ public final class RunRecorder {
     /// First touches against the repeats in flight beside them.
     public private(set) var firstTouch = FirstTouchPenalty()
 
-    public static let files = ["summary.json", "requests.csv", "timeseries.csv", "streaming.csv"]  // requests.jsonl too with --jsonl
-
     public init(directory: String, windowStartMicros: UInt64, slo: SLO, jsonLines: Bool = false) throws {
         self.directory = directory
         self.windowStartMicros = windowStartMicros

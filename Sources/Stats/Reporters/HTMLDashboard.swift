@@ -27,12 +27,9 @@ public enum HTMLDashboard {
         body += table(["metric", "count"] + MetricSummary.percentileLabels + ["min", "max", "mean"], rows)
         body += SVGHistogramChart(title: "TTFT distribution", metric: s.aggregate.metrics[.ttft] ?? TrackedMetric()).render()
         if !timeseries.isEmpty {
-            let secs = timeseries.compactMap { Double($0["second"] ?? "") }
+            let secs = seconds(timeseries)
             func series(_ key: String, _ name: String, dashed: Bool = false) -> SVGLineChart.Series {
-                .init(name: name, points: timeseries.compactMap { r in
-                    guard let x = Double(r["second"] ?? ""), let y = Double(r[key] ?? "") else { return nil }
-                    return (x, y)
-                }, dashed: dashed)
+                perSecond(timeseries, key, name, dashed: dashed)
             }
             body += "<h2>Over time</h2>\n"
             body += SVGLineChart(title: "TTFT per second", xLabel: "second", yLabel: "ms", xCategories: secs,
@@ -48,13 +45,8 @@ public enum HTMLDashboard {
             }
         }
         if !streaming.isEmpty {
-            let secs = streaming.compactMap { Double($0["second"] ?? "") }
-            let pts = streaming.compactMap { r -> (Double, Double)? in
-                guard let x = Double(r["second"] ?? ""), let y = Double(r["output_tokens"] ?? "") else { return nil }
-                return (x, y)
-            }
             body += SVGLineChart(title: "Output tokens per second, counted as they arrived", xLabel: "second", yLabel: "tokens/s",
-                                 xCategories: secs, series: [.init(name: "tokens streamed", points: pts, dashed: false)]).render()
+                                 xCategories: seconds(streaming), series: [perSecond(streaming, "output_tokens", "tokens streamed")]).render()
         }
         if s.adapters.count > 1 || s.adapters.first?.adapter.isEmpty == false {
             body += "<h2>Per adapter</h2>\n" + table(["adapter", "requests", "failed", "ttft p50", "ttft p95", "1st touch", "repeat p50", "tpot p50", "e2e p95"],
@@ -160,6 +152,17 @@ public enum HTMLDashboard {
                                  + (volume.count > 10 ? " (10 busiest of \(volume.count))" : ""), unit: "ms", runs: slots, series: series).render()
         }
         return out
+    }
+
+    /// The `second` column of a per-second CSV (timeseries.csv, streaming.csv).
+    static func seconds(_ rows: [[String: String]]) -> [Double] { rows.compactMap { Double($0["second"] ?? "") } }
+
+    /// One column of a per-second CSV as a chart line; rows without a number there are left out.
+    static func perSecond(_ rows: [[String: String]], _ key: String, _ name: String, dashed: Bool = false) -> SVGLineChart.Series {
+        .init(name: name, points: rows.compactMap { r in
+            guard let x = Double(r["second"] ?? ""), let y = Double(r[key] ?? "") else { return nil }
+            return (x, y)
+        }, dashed: dashed)
     }
 
     /// The group a run is drawn in: its scenario and its tags.
