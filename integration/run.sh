@@ -15,6 +15,10 @@
 #   SKIP_SWEEP=1  only the runs and their agreement tables
 #   SKIP_CHAT=1   no chat run
 #   CELL_RESTART=0  the max-loras 2 sweep without restarting the server per cell (saves ~30 s a cell)
+#   CAPTURE=0     no packet capture of the main run (by default, when tcpdump is installed and may capture on lo,
+#                 the run is captured and wire.py times every request on the wire: lorabench's share of a
+#                 difference from the server's histogram, apart from the server's)
+#   SERVER_CPUS, CLIENT_CPUS  taskset CPU lists for vLLM and lorabench (e.g. 1 and 0: each its own core)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -54,7 +58,7 @@ curl -s "$VLLM_URL/v1/models" > "$OUT/models.json"
 run_step() {
   local name="$1" limit="$2"; shift 2
   python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-$name-before.prom"
-  timeout "$limit" "$LORABENCH" run "$SCENARIO" --out "$OUT/$name" "$@" 2>&1 | tee "$OUT/$name.terminal.txt" \
+  timeout "$limit" ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} "$LORABENCH" run "$SCENARIO" --out "$OUT/$name" "$@" 2>&1 | tee "$OUT/$name.terminal.txt" \
     || echo "run.sh: lorabench run ($name) exited ${PIPESTATUS[0]}"
   snapshot "after-$name"
   sleep 1
@@ -62,7 +66,19 @@ run_step() {
   python3 "$HERE/agreement.py" compare --before "$OUT/metrics-$name-before.prom" --after "$OUT/metrics-$name-after.prom" \
     --run "$OUT/$name" --json "$OUT/agreement-$name.json" | tee "$OUT/agreement-$name.txt"
 }
+PCAP_PID=""
+if [ "${CAPTURE:-1}" != "0" ] && command -v tcpdump >/dev/null && "$VENV/bin/python" -c 'import dpkt' 2>/dev/null; then
+  tcpdump -i lo -s 0 -B 65536 -U -w "$OUT/run.pcap" "tcp port $PORT" 2> "$OUT/tcpdump.log" &
+  PCAP_PID=$!
+  sleep 1
+fi
 run_step run 180
+if [ -n "$PCAP_PID" ]; then
+  kill -INT "$PCAP_PID"; wait "$PCAP_PID" || true
+  tail -3 "$OUT/tcpdump.log" || true
+  "$VENV/bin/python" "$HERE/wire.py" --pcap "$OUT/run.pcap" --run "$OUT/run" --port "$PORT" --json "$OUT/wire-run.json" \
+    | tee "$OUT/wire-run.txt" || echo "run.sh: wire.py failed"
+fi
 # A plain client's view of the same server, for telling lorabench's share of a difference from the server's.
 timeout 120 python3 "$HERE/probe.py" --url "$VLLM_URL" --n 40 | tee "$OUT/probe.txt" || true
 snapshot after-probe

