@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "LBEpoll.h"
 #include <curl/curl.h>
 #include <errno.h>
@@ -77,3 +78,5 @@ static int lb_epoll_masks(struct epoll_event *evs, int n, int *fds, int *masks) 
     }
     return n;
 }
+
+int lb_gettid(void) { return (int)gettid(); }

@@ -29,4 +29,7 @@ void lb_eventfd_signal(int efd);
 /// Reads `efd` back to zero.
 void lb_eventfd_drain(int efd);
 
+/// The calling thread's kernel id (names its /proc/self/task/TID files).
+int lb_gettid(void);
+
 #endif

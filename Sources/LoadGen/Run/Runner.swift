@@ -196,7 +196,9 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             teardown()
             throw RunError.output("\(error)")
         }
-        let ticker = startTicker(recorderBox, start: start)
+        let cpuWait = LoopCPUWait(threadIDs: shards.map { $0.loop.threadID })
+        statsQueue.sync { cpuWait.sample() }
+        let ticker = startTicker(recorderBox, start: start, cpuWait: cpuWait)
 
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             // The window ends when every shard's executor has: the last one to finish resumes.
@@ -215,6 +217,10 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         }
         let end = clock.nowMicros()
         ticker.cancel()
+        let waited = statsQueue.sync { () -> RunSummary.CPUWait? in
+            cpuWait.sample()
+            return cpuWait.summary
+        }
         if let trace = factory.prompts as? TracePrompts, let why = trace.replay.failure { options.log("trace replay stopped early: \(why)") }
         let ends = shards.map { $0.finish() }
         let dropped = ends.reduce(0) { $0 + $1.dropped }, interrupted = ends.reduce(0) { $0 + $1.interrupted }
@@ -230,6 +236,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
             interrupted: isStopping && lock.withLock({ abortedBy == nil }), requestedRate: requestedRate, scheduledSeconds: scenario.load.duration.seconds)
         runInfo.runId = runId
         runInfo.warmup = warmup
+        runInfo.clientCPUWait = waited
+        if let w = waited?.warning { options.log(w) }
         runInfo.abortedByThreshold = lock.withLock { abortedBy }
         runInfo.tags = options.tags.isEmpty ? nil : options.tags
         if !options.segment.isWhole { runInfo.segment = options.segment.description }
@@ -331,12 +339,13 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
     }
 
     /// Once a second: close the interval (timeseries.csv) and hand the progress to the collectors.
-    private func startTicker(_ box: RecorderBox, start: UInt64) -> DispatchSourceTimer {
+    private func startTicker(_ box: RecorderBox, start: UInt64, cpuWait: LoopCPUWait) -> DispatchSourceTimer {
         let t = DispatchSource.makeTimerSource(queue: statsQueue)
         t.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(10))
         let total = scenario.load.duration.seconds
         t.setEventHandler { [self] in
             guard let rec = box.recorder else { return }
+            cpuWait.sample()
             let active = shards.reduce(0) { $0 + $1.activeVUs }
             let snap = rec.closeInterval(activeVUs: active)
             checkWrites(rec)

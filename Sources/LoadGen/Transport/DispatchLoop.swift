@@ -11,6 +11,8 @@ final class DispatchLoop: TransportLoop, @unchecked Sendable {  // @unchecked: s
     let epollFD: Int32
     private var source: DispatchSourceRead?
     private var handler: ((UnsafePointer<Int32>, UnsafePointer<Int32>, Int, UInt64) -> Void)?
+    /// Work on a queue runs on whichever of libdispatch's threads is free: no one thread to watch.
+    let threadID: Int32? = nil
     private let fds = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
     private let masks = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
 

@@ -17,6 +17,7 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
     private var timers: [Timer] = []
     private var stopping = false
     private var loopThread: pthread_t?
+    private(set) var threadID: Int32?
     private let started = DispatchSemaphore(value: 0)
     private let fds = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
     private let masks = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
@@ -87,6 +88,7 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
 
     private func run() {
         loopThread = pthread_self()
+        threadID = lb_gettid()
         started.signal()
         var ready: [() -> Void] = []
         while !stopping {

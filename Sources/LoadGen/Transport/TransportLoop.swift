@@ -18,6 +18,9 @@ protocol TransportLoop: AnyObject, Sendable {
     func assertOnLoop()
     /// True when the caller is running on the loop.
     var isOnLoop: Bool { get }
+    /// The kernel thread id the loop runs on, when it is one thread for good (nil for a dispatch queue, whose
+    /// work may run on any of libdispatch's threads).
+    var threadID: Int32? { get }
     /// A one-shot timer on the loop; `schedule` moves it, `cancel` stops it for good.
     func makeTimer(_ handler: @escaping () -> Void) -> LoopTimer
     /// Stops the loop once nothing more will be given to it; the epoll descriptor is closed.

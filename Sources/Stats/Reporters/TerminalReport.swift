@@ -33,6 +33,10 @@ public enum TerminalReport {
         if let g = t.goodput, let f = t.goodputFraction {
             line("goodput", "\(fmt(g)) req/s meeting SLO (\(fmt(f * 100))% of requests)")
         }
+        if let w = s.run.clientCPUWait, w.secondsOver5Ms > 0 {
+            line("client cpu wait", "\(fmt(w.totalMs)) ms (worst second \(fmt(w.worstSecondMs)) ms; \(w.secondsOver5Ms) of \(w.seconds) s over 5 ms): "
+                 + "latencies include lorabench's own wait for a CPU")
+        }
         out.append("")
         let cols = MetricSummary.percentileLabels + ["min", "max", "mean"]
         out.append(pad("  metric (ms)", 20) + cols.map { lpad($0, 10) }.joined())

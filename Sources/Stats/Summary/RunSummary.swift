@@ -38,6 +38,8 @@ public struct RunSummary: Codable, Sendable {
         /// Seconds the window opened after `start_at` (0 when on time): a late segment measured part of the run
         /// without the others' load.
         public var startLateSeconds: Double?
+        /// How long lorabench's event loops waited for a CPU during the window; nil where the kernel does not say.
+        public var clientCPUWait: CPUWait?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
@@ -54,7 +56,7 @@ public struct RunSummary: Codable, Sendable {
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
             case abortedByThreshold = "aborted_by_threshold", tags
             case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup, segment, segments
-            case startAt = "start_at", startLateSeconds = "start_late_seconds"
+            case startAt = "start_at", startLateSeconds = "start_late_seconds", clientCPUWait = "client_cpu_wait"
         }
     }
 

@@ -253,6 +253,7 @@ public enum SegmentMerge {
         info.segments = parts.map { "\($0.index)/\($0.count)" }
         info.startAt = run0.startAt
         info.startLateSeconds = parts.compactMap(\.summary.run.startLateSeconds).max()
+        info.clientCPUWait = RunSummary.CPUWait.merged(parts.compactMap(\.summary.run.clientCPUWait))
         info.tags = run0.tags
         // An abortOnFail threshold that stopped any segment stopped part of the load early: the whole run says so.
         info.abortedByThreshold = parts.lazy.compactMap(\.summary.run.abortedByThreshold).first
