@@ -17,7 +17,7 @@
 #   CELL_RESTART=0  the max-loras 2 sweep without restarting the server per cell (saves ~30 s a cell)
 #   CAPTURE=0     no packet capture of the main run (by default, when tcpdump is installed and may capture on lo,
 #                 the run is captured and wire.py times every request on the wire: lorabench's share of a
-#                 difference from the server's histogram, apart from the server's)
+#                 difference from the server's histogram, apart from the server's; dpkt goes into .build/wire-venv)
 #   SERVER_CPUS, CLIENT_CPUS  taskset CPU lists for vLLM and lorabench (e.g. 1 and 0: each its own core)
 set -euo pipefail
 
@@ -46,7 +46,8 @@ echo "run.sh: lorabench $LORABENCH ($("$LORABENCH" --version 2>/dev/null || echo
 
 # The machine is shared: what else ran shows in these snapshots (figures are noisy when a build or test ran).
 snapshot() { { echo "== $1 $(date -u +%FT%TZ)"; uptime; ps -eo pid,pcpu,etime,comm --sort=-pcpu | sed -n 1,8p; } >> "$OUT/machine.txt"; }
-trap 'snapshot end; "$HERE/stop-vllm.sh" || true' EXIT
+source "$REPO/scripts/lib/wire-capture.sh"
+trap 'snapshot end; wire_stop; "$HERE/stop-vllm.sh" || true' EXIT
 snapshot start
 "$LORABENCH" validate "$SCENARIO"
 
@@ -66,17 +67,12 @@ run_step() {
   python3 "$HERE/agreement.py" compare --before "$OUT/metrics-$name-before.prom" --after "$OUT/metrics-$name-after.prom" \
     --run "$OUT/$name" --json "$OUT/agreement-$name.json" | tee "$OUT/agreement-$name.txt"
 }
-PCAP_PID=""
-if [ "${CAPTURE:-1}" != "0" ] && command -v tcpdump >/dev/null && "$VENV/bin/python" -c 'import dpkt' 2>/dev/null; then
-  tcpdump -i lo -s 0 -B 65536 -U -w "$OUT/run.pcap" "tcp port $PORT" 2> "$OUT/tcpdump.log" &
-  PCAP_PID=$!
-  sleep 1
-fi
+wire=0
+if [ "${CAPTURE:-1}" != "0" ] && py=$(cd "$REPO" && wire_python) && wire_start "$PORT" "$OUT/run.pcap"; then wire=1; fi
 run_step run 180
-if [ -n "$PCAP_PID" ]; then
-  kill -INT "$PCAP_PID"; wait "$PCAP_PID" || true
-  tail -3 "$OUT/tcpdump.log" || true
-  "$VENV/bin/python" "$HERE/wire.py" --pcap "$OUT/run.pcap" --run "$OUT/run" --port "$PORT" --json "$OUT/wire-run.json" \
+wire_stop
+if [ "$wire" = 1 ]; then
+  "$py" "$HERE/wire.py" --pcap "$OUT/run.pcap" --run "$OUT/run" --port "$PORT" --json "$OUT/wire-run.json" \
     | tee "$OUT/wire-run.txt" || echo "run.sh: wire.py failed"
 fi
 # A plain client's view of the same server, for telling lorabench's share of a difference from the server's.

@@ -7,9 +7,9 @@ difference between lorabench and a server's own histogram can be split into lora
 The capture (`tcpdump -i lo -s 0 -w RUN.pcap tcp port 8000`, started before and stopped after the run) is read
 with dpkt. Each request is found by the `x-request-id` lorabench sends (requests.csv `client_request_id`); on
 the wire its clock starts at the packet carrying the start of the POST, its first token is the packet that
-completes the first SSE event carrying a generated token (completions: a `text` field, empty text included;
-chat: a `delta.content` or `delta.reasoning_content` field, so chat's role-only chunk is not one), and its end
-is the packet carrying `data: [DONE]`. The kernel stamps packets when loopback delivers them, so the wire's
+completes the first SSE event carrying a generated token (LoRAX: a `token` object; completions: a `text` field,
+empty text included; chat: a `delta.content` or `delta.reasoning_content` field, so chat's role-only chunk is not
+one), and its end is the last packet of its response (the body's terminating chunk). The kernel stamps packets when loopback delivers them, so the wire's
 TTFT is what any client on this machine could at best have seen.
 
 Printed: lorabench − wire per request (TTFT and E2E, p50/p90/p99/max of the difference) and the wire's own
@@ -42,6 +42,10 @@ def percentile(values, p):
 
 def carries_token(event):
     """Whether one SSE JSON event carries a generated token, by the rules docs/metrics.md gives for ttft."""
+    if not isinstance(event, dict):
+        return False
+    if isinstance(event.get("token"), dict):  # LoRAX / TGI: every event carries one token
+        return True
     for choice in event.get("choices") or []:
         if "text" in choice and choice["text"] is not None:
             return True
@@ -93,20 +97,20 @@ def wire_times(path, port):
                     del pending[sport]
         elif sport == port and dport in current:  # server -> client, for a request we know
             req = current[dport]
+            req["done"] = ts  # the last response byte so far (the body's end once the next request starts)
             buf = response.get(dport, b"") + data
             last = 0
             for m in EVENT.finditer(buf):
                 last = m.end()
                 body = m.group(1)
                 if body == b"[DONE]":
-                    req["done"] = ts
                     continue
-                if req["first_token"] is None:
-                    try:
-                        if carries_token(json.loads(body)):
-                            req["first_token"] = ts
-                    except ValueError:
-                        pass
+                try:
+                    event = json.loads(body)
+                except ValueError:
+                    continue
+                if req["first_token"] is None and carries_token(event):
+                    req["first_token"] = ts
             response[dport] = buf[last:][-65536:]
     return times
 
