@@ -5,13 +5,14 @@
 # With tcpdump (and root), the run is also captured on lo and every request timed on the wire
 # (integration/wire.py): lorabench − wire is lorabench's own lateness, apart from the simulator's (whose ground
 # truth starts when it has read the request, so its own lateness in reading shows as client error above).
+#   SIM_CPUS=0 CLIENT_CPUS=1 scripts/bench-accuracy.sh   # the simulator and lorabench on a core each
 source "$(dirname "$0")/lib/bench-sim.sh"
 source scripts/lib/wire-capture.sh
 port=${PORT:-3931}
 start_sim "$port" '{"profile":"a100-7b"}'
 wire=0
 if [ "${CAPTURE:-1}" != "0" ] && py=$(wire_python) && wire_start "$port" "$out/run.pcap"; then wire=1; fi
-"$bin" run bench/accuracy.json --set "target.url=http://127.0.0.1:$port" --out "$out/run" --quiet "$@" >/dev/null
+${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} "$bin" run bench/accuracy.json --set "target.url=http://127.0.0.1:$port" --out "$out/run" --quiet "$@" >/dev/null
 wire_stop
 curl -s "http://127.0.0.1:$port/sim/requests" > "$out/truth.json"
 python3 scripts/lib/truth-error.py "$out/run/requests.csv" "$out/truth.json"

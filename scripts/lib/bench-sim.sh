@@ -7,10 +7,11 @@ swift build -c release --product lorabench >/dev/null
 bin=.build/release/lorabench
 out=$(mktemp -d)
 
-# start_sim PORT SETTINGS_JSON: serves the simulator with those settings on 127.0.0.1:PORT.
+# start_sim PORT SETTINGS_JSON: serves the simulator with those settings on 127.0.0.1:PORT
+# (SIM_CPUS: a taskset CPU list for it, so client and server need not share cores).
 start_sim() {
   echo "$2" > "$out/sim.json"
-  "$bin" sim --port "$1" --config "$out/sim.json" > "$out/sim.log" 2>&1 &
+  ${SIM_CPUS:+taskset -c "$SIM_CPUS"} "$bin" sim --port "$1" --config "$out/sim.json" > "$out/sim.log" 2>&1 &
   sim_pid=$!
   trap 'kill $sim_pid 2>/dev/null || true' EXIT
   sleep 1
