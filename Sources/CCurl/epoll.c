@@ -6,6 +6,9 @@
 #include <sys/eventfd.h>
 #include <stdint.h>
 #include <time.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <string.h>
 #include <unistd.h>
 
 int lb_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
@@ -80,3 +83,17 @@ static int lb_epoll_masks(struct epoll_event *evs, int n, int *fds, int *masks) 
 }
 
 int lb_gettid(void) { return (int)gettid(); }
+
+void lb_set_thread_name(const char *name) {
+    char cut[16];
+    strncpy(cut, name, sizeof cut - 1);
+    cut[sizeof cut - 1] = 0;
+    (void)pthread_setname_np(pthread_self(), cut);
+}
+
+int lb_take_process_nice(void) {
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, (id_t)getpid());
+    if (nice == -1 && errno != 0) return -1;
+    return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+}

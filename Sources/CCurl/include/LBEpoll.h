@@ -32,4 +32,11 @@ void lb_eventfd_drain(int efd);
 /// The calling thread's kernel id (names its /proc/self/task/TID files).
 int lb_gettid(void);
 
+/// Gives the calling thread the process's nice value (the main thread's): threads started from libdispatch's
+/// workers inherit theirs instead, so `nice -n -10 lorabench` would not reach them. Returns 0 or -1 (errno set).
+int lb_take_process_nice(void);
+
+/// Names the calling thread for the kernel (ps -L, top -H, perf); longer names are cut to 15 bytes.
+void lb_set_thread_name(const char *name);
+
 #endif
