@@ -161,4 +161,27 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(sender.sent.map(\.intended), [0, 10_000, 20_000, 30_000, 40_000].map { t0 + $0 })
         XCTAssertEqual(ex.dropped, 0)
     }
+
+    /// The schedule's end reached while the process was late: what was due by then is sent (late, with its own
+    /// intended time), not dropped; a user's stop in the same state drops it instead.
+    func testScheduleEndSendsArrivalsThatWereDueButAUserStopDropsThem() {
+        let load = Scenario.Load.constantArrivalRate(rate: 10, timeUnit: .seconds(1), duration: .seconds(1), preAllocatedVUs: 20, maxVUs: 20)
+        for userStop in [false, true] {
+            let clock = ManualClock(startMicros: t0), wakes = ManualWakes(clock: clock), sender = RecordingSender()
+            let ex = ArrivalExecutor(sender: sender, wakes: wakes, clock: clock, load: load, arrival: .uniform, maxQueue: 0, seed: 1)
+            var finished = false
+            ex.start(at: t0) { finished = true }
+            wakes.advance(to: t0 + 650_000)  // seven sent on time
+            XCTAssertEqual(sender.sent.count, 7)
+            clock.set(t0 + 1_000_000)        // the loop was busy until the schedule's end: three arrivals are due
+            if userStop { ex.stopIssuing() } else { ex.endSchedule(at: t0 + 1_000_000) }
+            XCTAssertEqual(sender.sent.count, userStop ? 7 : 10, "userStop=\(userStop)")
+            XCTAssertEqual(ex.dropped, userStop ? 3 : 0)
+            if !userStop { XCTAssertEqual(sender.sent.suffix(3).map(\.intended), [700_000, 800_000, 900_000].map { t0 + $0 }) }
+            wakes.advance(to: t0 + 3_000_000)
+            XCTAssertEqual(sender.sent.count, userStop ? 7 : 10, "nothing after the end")
+            sender.completeAll()
+            XCTAssertTrue(finished)
+        }
+    }
 }

@@ -49,7 +49,7 @@ final class TraceWorkloadTests: XCTestCase {
             """)
         let s = try scenario(["file": .string(file), "speed": .int(2)], ["max_new_tokens": .int(9)])
         guard case .constantArrivalRate(_, _, let d, _, let maxVUs) = s.load else { return XCTFail("\(s.load)") }
-        XCTAssertEqual(d, .microseconds(2_000_000), "the span after speed, plus 1 s")
+        XCTAssertEqual(d, .microseconds(1_001_000), "the span after speed, plus 1 ms")
         XCTAssertEqual(maxVUs, 100)
         let got = try replay(s)
         XCTAssertEqual(got.map(\.0), [0, 125_000, 1_000_000])

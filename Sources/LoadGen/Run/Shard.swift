@@ -62,7 +62,9 @@ final class Shard: @unchecked Sendable {  // @unchecked: state confined to `loop
             }
             executor = ex
             // The schedule's own end, plus graceful_stop, bounds the run even if streams hang.
-            wakes!.schedule(at: start + UInt64(scenario.load.duration.microseconds)) { [self] in
+            let end = start + UInt64(scenario.load.duration.microseconds)
+            wakes!.schedule(at: end) { [self] in
+                executor?.endSchedule(at: end)
                 scheduleCutOff(after: scenario.gracefulStop, clock: clock)
             }
             driver!.windowStartMicros = start

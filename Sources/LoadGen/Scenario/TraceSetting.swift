@@ -110,7 +110,9 @@ enum TraceSetting {
     }
 
     /// The load of a trace run: the trace's arrivals, bounded by `duration` (default: the trace's span after
-    /// `speed`, plus 1 s, so the last line is not dropped when the process runs a little late at the schedule's end) and `max_vus` in flight; keys that would set other arrivals are refused.
+    /// `speed` plus 1 ms, since lines at or past `duration` are not replayed; a line due at the very end is still
+    /// sent however late the process is, see `ArrivalExecutor.endSchedule`) and `max_vus` in flight; keys that
+    /// would set other arrivals are refused.
     static func load(_ top: [String: JSONValue], _ trace: Scenario.Workload.Trace?, _ r: inout ScenarioReader) -> Scenario.Load? {
         for key in ["executor", "rate", "start_rate", "stages", "time_unit", "vus", "concurrency", "start_vus", "think_time", "arrival", "burstiness"]
         where top[key] != nil {
@@ -121,7 +123,7 @@ enum TraceSetting {
         if let pre, pre > maxVUs { r.fail("max_vus", "expected at least pre_allocated_vus (\(pre)), got \(maxVUs)") }
         let given = r.duration(top, "duration", "", allowZero: false)
         guard let trace else { return nil }
-        let duration = given ?? .microseconds(Int64(trace.spanMicros) + 1_000_000)
+        let duration = given ?? .microseconds(Int64(trace.spanMicros) + 1_000)
         let rate = Double(trace.lines) / max(duration.seconds, 0.001)
         return .constantArrivalRate(rate: rate, timeUnit: .seconds(1), duration: duration, preAllocatedVUs: pre ?? maxVUs, maxVUs: maxVUs)
     }

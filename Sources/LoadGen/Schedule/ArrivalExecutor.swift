@@ -66,18 +66,31 @@ final class ArrivalExecutor: Executor {
                 return
             }
             handled += 1
-            if let slot = freeSlots.popLast() {
-                send(slot: slot, intended: intended, arrival: arrivalNumber)
-            } else if waiting.count - waitingHead < maxQueue {
-                waiting.append((intended, arrivalNumber))
-            } else {
-                dropped += 1
-            }
-            nextArrival = pacer.next().map { startMicros + $0 }
-            arrivalNumber = pacer.lastArrival
+            issue(intended)
         }
         guard let next = nextArrival else { stopIssuing(); return }
         wakes.schedule(at: next) { [unowned self] in self.arrive() }
+    }
+
+    /// The arrival due at `intended`: sent when a slot is free, else queued, else dropped; then the next is drawn.
+    private func issue(_ intended: UInt64) {
+        if let slot = freeSlots.popLast() {
+            send(slot: slot, intended: intended, arrival: arrivalNumber)
+        } else if waiting.count - waitingHead < maxQueue {
+            waiting.append((intended, arrivalNumber))
+        } else {
+            dropped += 1
+        }
+        nextArrival = pacer.next().map { startMicros + $0 }
+        arrivalNumber = pacer.lastArrival
+    }
+
+    /// The schedule's own end: every arrival due by `endMicros` is still issued, however late this process is
+    /// (its lateness is in schedule_lag), and none after; a stop asked for by the user drops them instead.
+    func endSchedule(at endMicros: UInt64) {
+        guard issuing else { return }
+        while let intended = nextArrival, intended <= endMicros { issue(intended) }
+        stopIssuing()
     }
 
     private func send(slot: Int, intended: UInt64, arrival: Int) {
@@ -107,8 +120,8 @@ final class ArrivalExecutor: Executor {
     func stopIssuing() {
         guard issuing else { return }
         issuing = false
-        // Arrivals that were due but never handled (the schedule ran ahead of the process) could not start:
-        // they are dropped, not forgotten.
+        // Arrivals that were due but never handled when the user stopped the run could not start: they are
+        // dropped, not forgotten. (At the schedule's own end `endSchedule` has issued them already.)
         let now = clock.nowMicros()
         while let intended = nextArrival, intended <= now {
             dropped += 1

@@ -6,6 +6,8 @@ protocol Executor: AnyObject {
     func start(at startMicros: UInt64, finished: @escaping () -> Void)
     /// Stops starting requests; those in flight may finish.
     func stopIssuing()
+    /// The schedule reached its end at `endMicros`: what was due by then is still started, nothing after.
+    func endSchedule(at endMicros: UInt64)
     /// Arrivals still waiting for a slot are dropped (the run is being cut off).
     func dropWaiting()
     /// VUs in an iteration (closed) or requests in flight (open), for progress and timeseries.

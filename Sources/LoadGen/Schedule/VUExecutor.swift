@@ -90,6 +90,9 @@ final class VUExecutor: Executor {
         }
     }
 
+    /// A closed model has nothing due at its end: VUs simply stop starting iterations.
+    func endSchedule(at endMicros: UInt64) { stopIssuing() }
+
     func stopIssuing() {
         guard issuing else { return }
         issuing = false
