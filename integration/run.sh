@@ -19,6 +19,7 @@
 #                 the run is captured and wire.py times every request on the wire: lorabench's share of a
 #                 difference from the server's histogram, apart from the server's; dpkt goes into .build/wire-venv)
 #   SERVER_CPUS, CLIENT_CPUS  taskset CPU lists for vLLM and lorabench (e.g. 1 and 0: each its own core)
+#   LORABENCH_ARGS  more options for `lorabench run`, word-split (e.g. --realtime)
 #   CLIENT_NICE   run lorabench under `nice -n CLIENT_NICE` (e.g. -10: the kernel runs it before a spinning server)
 set -euo pipefail
 
@@ -60,7 +61,7 @@ curl -s "$VLLM_URL/v1/models" > "$OUT/models.json"
 run_step() {
   local name="$1" limit="$2"; shift 2
   python3 "$HERE/agreement.py" scrape "$VLLM_URL" "$OUT/metrics-$name-before.prom"
-  timeout "$limit" ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "$LORABENCH" run "$SCENARIO" --out "$OUT/$name" "$@" 2>&1 | tee "$OUT/$name.terminal.txt" \
+  timeout "$limit" ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "$LORABENCH" run "$SCENARIO" --out "$OUT/$name" ${LORABENCH_ARGS:-} "$@" 2>&1 | tee "$OUT/$name.terminal.txt" \
     || echo "run.sh: lorabench run ($name) exited ${PIPESTATUS[0]}"
   snapshot "after-$name"
   sleep 1

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,4 +97,9 @@ int lb_take_process_nice(void) {
     int nice = getpriority(PRIO_PROCESS, (id_t)getpid());
     if (nice == -1 && errno != 0) return -1;
     return setpriority(PRIO_PROCESS, (id_t)gettid(), nice);
+}
+
+int lb_set_realtime(int priority) {
+    struct sched_param p = { .sched_priority = priority };
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
 }

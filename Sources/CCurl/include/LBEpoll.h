@@ -36,6 +36,10 @@ int lb_gettid(void);
 /// workers inherit theirs instead, so `nice -n -10 lorabench` would not reach them. Returns 0 or -1 (errno set).
 int lb_take_process_nice(void);
 
+/// Puts the calling thread under SCHED_FIFO at `priority` (1-99). Returns 0, or the error number (EPERM without
+/// root or CAP_SYS_NICE).
+int lb_set_realtime(int priority);
+
 /// Names the calling thread for the kernel (ps -L, top -H, perf); longer names are cut to 15 bytes.
 void lb_set_thread_name(const char *name);
 

@@ -21,6 +21,9 @@ public struct RunOptions: Sendable {
     public var segment: ExecutionSegment = .whole
     /// Event loops sharing this process's load (`--shards`), each with its segment of it; 1 is one loop for everything.
     public var shards: Int = 1
+    /// `--realtime`: the event loops run under SCHED_FIFO (`RealtimeLoop.priority`), so a server spinning on the
+    /// same cores cannot keep them waiting for a CPU; the run fails at once when the kernel refuses.
+    public var realtime = false
     /// Wall-clock instant the measured window opens (`--start-at`), shared by every segment of a run; the health
     /// wait and warm-up happen before it. A process ready after it starts at once and records how late it was.
     public var startAt: Date?
@@ -83,7 +86,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         if case .trace = scenario.workload.source { isTrace = true }
         let k = isTrace ? 1 : max(1, min(options.shards, scenario.load.maxInFlight))
         if isTrace && options.shards > 1 { options.log("note: a trace workload replays on one shard (--shards \(options.shards) ignored)") }
-        shards = (0..<k).map { Shard(kind: kind, index: $0, segment: Shard.segment($0, of: k, in: options.segment)) }
+        shards = (0..<k).map { Shard(kind: kind, index: $0, segment: Shard.segment($0, of: k, in: options.segment), realtime: options.realtime) }
         collectors = options.collectors + ServerMetricsCollector.forScenario(scenario, baseURL: baseURL, bearerToken: options.bearerToken,
                                                                              log: options.log)
             + QualityCollector.forScenario(scenario)
@@ -115,6 +118,8 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
 
     public func run() async throws -> RunOutcome {
         defer { for shard in shards { shard.loop.close() } }
+        // Before anything is sent: a real-time loop asked for and refused is the user's to fix, not to run without.
+        if let why = shards.lazy.compactMap(\.loop.realtimeFailure).first { throw RunError.output(why) }
         let settings = TransferSettings(scenario: scenario, bearerToken: options.bearerToken)
         let dir: String
         do { dir = try ResultsDirectory.plan(explicit: options.outDir, root: options.resultsRoot, scenarioName: scenario.name) }
@@ -237,6 +242,7 @@ public final class Runner: @unchecked Sendable {  // @unchecked: state below is 
         runInfo.runId = runId
         runInfo.warmup = warmup
         runInfo.clientCPUWait = waited
+        runInfo.realtimeLoop = options.realtime ? true : nil
         if let w = waited?.warning { options.log(w) }
         runInfo.abortedByThreshold = lock.withLock { abortedBy }
         runInfo.tags = options.tags.isEmpty ? nil : options.tags

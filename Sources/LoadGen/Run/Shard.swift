@@ -19,8 +19,8 @@ final class Shard: @unchecked Sendable {  // @unchecked: state confined to `loop
     private(set) var executor: Executor?
     private var cutOffScheduled = false
 
-    init(kind: TransportLoopKind, index: Int, segment: ExecutionSegment) {
-        loop = kind.make(label: "lorabench.transport.\(index)")
+    init(kind: TransportLoopKind, index: Int, segment: ExecutionSegment, realtime: Bool = false) {
+        loop = kind.make(label: "lorabench.transport.\(index)", realtime: realtime)
         self.index = index
         self.segment = segment
     }

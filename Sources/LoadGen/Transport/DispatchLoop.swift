@@ -16,7 +16,11 @@ final class DispatchLoop: TransportLoop, @unchecked Sendable {  // @unchecked: s
     private let fds = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
     private let masks = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
 
-    init(label: String) {
+    /// A queue's work runs on libdispatch's shared threads, which must not be made real-time for it.
+    let realtimeFailure: String?
+
+    init(label: String, realtime: Bool = false) {
+        realtimeFailure = realtime ? "--realtime needs the thread event loop (LORABENCH_EVENT_LOOP=thread, the default)" : nil
         queue = DispatchQueue(label: label, qos: .userInteractive)
         epollFD = lb_epoll_create()
         precondition(epollFD >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")

@@ -23,9 +23,13 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
     private let masks = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
 
     private let label: String
+    private let realtimePriority: Int32?
+    /// Set on the loop thread before `init` returns.
+    private(set) var realtimeFailure: String?
 
-    init(label: String) {
+    init(label: String, realtimePriority: Int32? = nil) {
         self.label = label
+        self.realtimePriority = realtimePriority
         epollFD = lb_epoll_create()
         precondition(epollFD >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
         wakeFD = lb_eventfd_watched(epollFD)
@@ -96,6 +100,13 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         // `nice -n -10 lorabench` must reach the loop, the one thread whose scheduling delay shows in the figures;
         // started from a libdispatch worker, it would carry that worker's nice value instead of the process's.
         _ = lb_take_process_nice()
+        if let p = realtimePriority {
+            let err = lb_set_realtime(p)
+            if err != 0 {
+                realtimeFailure = "--realtime: the kernel refused SCHED_FIFO priority \(p) for the event loop (\(String(cString: strerror(err))))"
+                    + (err == EPERM ? "; it needs CAP_SYS_NICE (root has it unless a container drops it) or a real-time limit of at least \(p) (ulimit -r)" : "")
+            }
+        }
         started.signal()
         var ready: [() -> Void] = []
         while !stopping {

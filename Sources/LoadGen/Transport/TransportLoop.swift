@@ -21,6 +21,8 @@ protocol TransportLoop: AnyObject, Sendable {
     /// The kernel thread id the loop runs on, when it is one thread for good (nil for a dispatch queue, whose
     /// work may run on any of libdispatch's threads).
     var threadID: Int32? { get }
+    /// Why the loop could not be put under real-time scheduling when asked (`--realtime`); nil otherwise.
+    var realtimeFailure: String? { get }
     /// A one-shot timer on the loop; `schedule` moves it, `cancel` stops it for good.
     func makeTimer(_ handler: @escaping () -> Void) -> LoopTimer
     /// Stops the loop once nothing more will be given to it; the epoll descriptor is closed.
@@ -41,10 +43,18 @@ enum TransportLoopKind: String {
         env["LORABENCH_EVENT_LOOP"].flatMap(TransportLoopKind.init(rawValue:)) ?? .thread
     }
 
-    func make(label: String) -> TransportLoop {
+    func make(label: String, realtime: Bool = false) -> TransportLoop {
         switch self {
-        case .dispatch: return DispatchLoop(label: label)
-        case .thread: return ThreadLoop(label: label)
+        case .dispatch: return DispatchLoop(label: label, realtime: realtime)
+        case .thread: return ThreadLoop(label: label, realtimePriority: realtime ? RealtimeLoop.priority : nil)
         }
     }
+}
+
+/// `--realtime`: the SCHED_FIFO priority of the event loops. Low among real-time priorities (the kernel's own
+/// threads sit at 50 and 99), and the loop is asleep in `epoll_wait` most of the time (a few % of a core at 2,000
+/// streams), so it takes the CPU only when bytes arrive; the kernel's real-time throttling (95 % by default) stays
+/// the backstop should a loop ever spin.
+enum RealtimeLoop {
+    static let priority: Int32 = 10
 }

@@ -24,6 +24,10 @@ struct RunCommand: ConsoleCommand {
     @Option(help: "Event loops sharing the load in this process (1-256), each with its share of VUs or arrivals; default 1.")
     var shards: Int?
 
+    @Flag(help: ArgumentHelp("Run the event loops under SCHED_FIFO (needs root or CAP_SYS_NICE), so a server spinning on the same cores cannot keep them waiting for a CPU.",
+                             discussion: "summary.json run.client_cpu_wait says whether they waited; the run stops before sending anything when the kernel refuses."))
+    var realtime = false
+
     @Flag(name: .customLong("no-progress"), help: "Never show the live progress line.")
     var noProgress = false
 
@@ -58,6 +62,7 @@ struct RunCommand: ConsoleCommand {
                                    printsResult: true, onStart: onStart)
         launcher.segments = plan
         launcher.shards = shards ?? 1
+        launcher.realtime = realtime
         do { launcher.tags = try results.tags(); launcher.jsonLines = results.jsonl; launcher.pushGateway = try results.pushGatewayURL() } catch {
             console.error("\(error)")
             return LorabenchExit.invalidConfig

@@ -28,6 +28,8 @@ struct RunLauncher {
     var segments = SegmentOptions.Plan()
     /// Event loops in this process (`run --shards`).
     var shards = 1
+    /// `run --realtime`: event loops under SCHED_FIFO.
+    var realtime = false
 
     func perform(_ s: Scenario, bearerToken: String?) async -> (code: ExitCode, outcome: RunOutcome?) {
         let target: EmbeddedTarget
@@ -45,6 +47,7 @@ struct RunLauncher {
         options.jsonLines = jsonLines
         options.segment = segments.segment
         options.shards = shards
+        options.realtime = realtime
         options.startAt = segments.startAt
         options.runId = segments.runId
         if !quiet { options.log = { [console] in console.info($0) } }

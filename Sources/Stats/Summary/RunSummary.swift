@@ -40,6 +40,8 @@ public struct RunSummary: Codable, Sendable {
         public var startLateSeconds: Double?
         /// How long lorabench's event loops waited for a CPU during the window; nil where the kernel does not say.
         public var clientCPUWait: CPUWait?
+        /// True when the event loops ran under real-time scheduling (`--realtime`); nil otherwise.
+        public var realtimeLoop: Bool?
 
         public init(scenarioName: String, executor: String, target: String, api: String, lorabenchVersion: String,
                     host: String, startedAt: String, endedAt: String, windowSeconds: Double, interrupted: Bool,
@@ -56,7 +58,7 @@ public struct RunSummary: Codable, Sendable {
             case endedAt = "ended_at", windowSeconds = "window_seconds", requestedRate = "requested_rate"
             case abortedByThreshold = "aborted_by_threshold", tags
             case scheduledSeconds = "scheduled_seconds", runId = "run_id", warmup, segment, segments
-            case startAt = "start_at", startLateSeconds = "start_late_seconds", clientCPUWait = "client_cpu_wait"
+            case startAt = "start_at", startLateSeconds = "start_late_seconds", clientCPUWait = "client_cpu_wait", realtimeLoop = "realtime_loop"
         }
     }
 

@@ -254,6 +254,7 @@ public enum SegmentMerge {
         info.startAt = run0.startAt
         info.startLateSeconds = parts.compactMap(\.summary.run.startLateSeconds).max()
         info.clientCPUWait = RunSummary.CPUWait.merged(parts.compactMap(\.summary.run.clientCPUWait))
+        info.realtimeLoop = parts.allSatisfy { $0.summary.run.realtimeLoop == true } ? true : nil
         info.tags = run0.tags
         // An abortOnFail threshold that stopped any segment stopped part of the load early: the whole run says so.
         info.abortedByThreshold = parts.lazy.compactMap(\.summary.run.abortedByThreshold).first
