@@ -9,9 +9,11 @@
 #   LOADS="20:100:10:15" bench/peers.sh
 # The peers run from PyPI in virtual environments: VLLM_VENV (default /work/.venv-vllm; made by
 # integration/setup-vllm.sh when absent, ~3.4 GB) and IPERF_VENV (default .build/peers/inference-perf, made on
-# first use; PEERS_FRESH=1 makes it anew). inference-perf needs Python >= 3.12: PEERS_PYTHON, else python3.13 /
-# python3.12 on PATH, else pyenv's. Both peers need a tokenizer folder: PEERS_TOKENIZER, else
-# /work/.vllm-model/base when present, else .build/bench-tokenizer, trained here (bench/peers/make-tokenizer.py).
+# first use; PEERS_FRESH=1 makes it anew). inference-perf asks for Python >= 3.12: PEERS_PYTHON, else python3.13 /
+# python3.12 on PATH, else pyenv's; with none, python3 (3.11) with pip's --ignore-requires-python, and its row is
+# named inference-perf-py3.11. Both peers need a tokenizer folder: PEERS_TOKENIZER, else
+# /work/.vllm-model/base when present, else .build/bench-tokenizer; a folder without tokenizer.json is trained
+# here first (bench/peers/make-tokenizer.py, with the `tokenizers` of a peer's venv).
 # A peer that cannot be installed or run gets one line saying why, and its row in the table says so too.
 # Everything targets 127.0.0.1; every client run is bounded by `timeout`.
 source "$(dirname "$0")/../scripts/lib/bench-sim.sh"
@@ -54,56 +56,60 @@ fi
 
 # --- inference-perf ---------------------------------------------------------------------------------------------
 iperf_ok=
+iperf_name=inference-perf
 [ -n "${PEERS_FRESH:-}" ] && rm -rf "$IPERF_VENV"
 if [ ! -x "$IPERF_VENV/bin/inference-perf" ]; then
-  if py=$(python312); then
-    echo "peers: installing inference-perf from PyPI into $IPERF_VENV with $py (a few minutes)" >&2
-    rm -rf "$IPERF_VENV"
-    "$py" -m venv "$IPERF_VENV" && "$IPERF_VENV/bin/pip" install -q inference-perf >&2 || rm -rf "$IPERF_VENV"
+  pip_flags=()
+  if ! py=$(python312); then
+    # Every inference-perf release says Requires-Python >=3.12; on 3.11 it installs with that check off and wheels
+    # only (numpy's newest sdist refuses 3.11), and ran the load here, but its authors do not support it.
+    py=$(command -v python3)
+    pip_flags=(--ignore-requires-python --only-binary=:all:)
+    echo "peers: no Python >= 3.12 found; trying inference-perf on $("$py" -V 2>&1) with ${pip_flags[*]} (unsupported by its authors)" >&2
   fi
+  echo "peers: installing inference-perf from PyPI into $IPERF_VENV with $py (a few minutes)" >&2
+  rm -rf "$IPERF_VENV"
+  "$py" -m venv "$IPERF_VENV" && "$IPERF_VENV/bin/pip" install -q "${pip_flags[@]}" inference-perf >&2 || rm -rf "$IPERF_VENV"
 fi
-if [ -x "$IPERF_VENV/bin/inference-perf" ]; then
+if [ -x "$IPERF_VENV/bin/inference-perf" ] && "$IPERF_VENV/bin/inference-perf" --help >/dev/null 2>&1; then
   iperf_ok=1
-  iperf_version=$("$IPERF_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("inference-perf"))')
-elif [ -z "${py:-}" ]; then
-  unavailable inference-perf "needs Python >= 3.12 (every release on PyPI says Requires-Python >=3.12) and none was found; set PEERS_PYTHON"
+  iperf_version=$("$IPERF_VENV/bin/python" -c 'import importlib.metadata as m, sys; print(m.version("inference-perf"), "on Python", sys.version.split()[0])')
+  "$IPERF_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 12))' || iperf_name=inference-perf-py3.11
 else
-  unavailable inference-perf "pip install inference-perf failed with $py (see the pip output above)"
+  unavailable inference-perf "pip install inference-perf into $IPERF_VENV did not give a working inference-perf (see pip's output above)"
 fi
 
 # --- the tokenizer both peers read ------------------------------------------------------------------------------
 tok=${PEERS_TOKENIZER:-}
-if [ -z "$tok" ] && [ -f /work/.vllm-model/base/tokenizer.json ]; then tok=/work/.vllm-model/base; fi
 if [ -z "$tok" ]; then
   tok=$PWD/.build/bench-tokenizer
-  if [ ! -f "$tok/tokenizer.json" ]; then
-    tpy=
-    [ -n "$vllm_ok" ] && tpy=$VLLM_VENV/bin/python
-    [ -z "$tpy" ] && [ -n "$iperf_ok" ] && tpy=$IPERF_VENV/bin/python
-    if [ -z "$tpy" ] || ! "$tpy" bench/peers/make-tokenizer.py "$tok" >&2; then
-      for n in vllm-bench-serve inference-perf; do unavailable "$n" "no tokenizer folder could be made (bench/peers/make-tokenizer.py)"; done
-      vllm_ok= iperf_ok=
-    fi
+  [ -f /work/.vllm-model/base/tokenizer.json ] && tok=/work/.vllm-model/base
+fi
+if [ ! -f "$tok/tokenizer.json" ]; then
+  tpy=
+  [ -n "$vllm_ok" ] && tpy=$VLLM_VENV/bin/python
+  [ -z "$tpy" ] && [ -n "$iperf_ok" ] && tpy=$IPERF_VENV/bin/python
+  if [ -z "$tpy" ] || ! "$tpy" bench/peers/make-tokenizer.py "$tok" >&2; then
+    for n in vllm-bench-serve inference-perf; do unavailable "$n" "no tokenizer folder at $tok and none could be made (bench/peers/make-tokenizer.py)"; done
+    vllm_ok= iperf_ok=
   fi
 fi
-tok=$(cd "$tok" && pwd)
+[ -d "$tok" ] && tok=$(cd "$tok" && pwd)
 
 adapter_names() { for i in $(seq 1 "$ADAPTERS"); do printf 'bench/adapter-%d ' "$i"; done; }
 
-# inference_perf_config STREAMS TOKENS PROMPTS RUN_DIR: its YAML (JSON is YAML) with the same load as vllm's.
+# inference_perf_config STREAMS TOKENS PROMPTS RUN_DIR: its YAML (JSON is YAML), the same load as vllm bench serve's
+# but on one adapter: its LoRA traffic split first checks each adapter in GET /v1/models, which the simulator lacks.
 inference_perf_config() {
-  python3 - "$@" "$port" "$tok" "$ADAPTERS" <<'PY'
+  python3 - "$@" "$port" "$tok" <<'PY'
 import json, sys
-streams, tokens, prompts, run, port, tok, n = sys.argv[1:]
-streams, tokens, prompts, n = int(streams), int(tokens), int(prompts), int(n)
-split = [round(1 / n, 6)] * (n - 1)
-split.append(1.0 - sum(split))  # inference-perf wants the splits to add up to exactly 1.0
+streams, tokens, prompts, run, port, tok = sys.argv[1:]
+streams, tokens, prompts = int(streams), int(tokens), int(prompts)
 fixed = lambda v: {"min": v, "max": v, "mean": v, "std_dev": 0, "total_count": prompts, "type": "fixed"}
 print(json.dumps({
     "api": {"type": "completion", "streaming": True},
     "data": {"type": "random", "input_distribution": fixed(16), "output_distribution": fixed(tokens)},
-    "load": {"type": "concurrent", "stages": [{"num_requests": prompts, "concurrency_level": streams}],
-             "lora_traffic_split": [{"name": f"bench/adapter-{i + 1}", "split": s} for i, s in enumerate(split)]},
+    "load": {"type": "concurrent", "stages": [{"num_requests": prompts, "concurrency_level": streams}]},
     "server": {"type": "vllm", "model_name": "bench/adapter-1", "base_url": f"http://127.0.0.1:{port}", "ignore_eos": True},
     "tokenizer": {"pretrained_model_name_or_path": tok},
     "storage": {"local_storage": {"path": run}},
@@ -135,8 +141,8 @@ for spec in $LOADS; do
       --save-result --result-dir "$out/run-vllm-bench-serve" --result-filename vllm.json
   fi
   if [ -n "$iperf_ok" ]; then
-    inference_perf_config "$streams" "$tokens" "$prompts" "$out/run-inference-perf" > "$out/inference-perf.yaml"
-    measure inference-perf timeout -k 10 "$limit" "$IPERF_VENV/bin/inference-perf" -c "$out/inference-perf.yaml"
+    inference_perf_config "$streams" "$tokens" "$prompts" "$out/run-$iperf_name" > "$out/inference-perf.yaml"
+    measure "$iperf_name" timeout -k 10 "$limit" "$IPERF_VENV/bin/inference-perf" -c "$out/inference-perf.yaml"
   fi
 done
 echo "peers: vllm bench serve ${vllm_version:-not run} ($VLLM_VENV), inference-perf ${iperf_version:-not run} ($IPERF_VENV), tokenizer $tok" >&2

@@ -3,7 +3,8 @@ reference clients (compare.sh: the two C floors; peers.sh: lorabench and the lib
 Usage: table.py RESULTS_JSONL [--against A,B] [--unavailable JSONL]
   --against A,B      the clients the ratio columns divide by (default curl-multi,raw-epoll)
   --unavailable F    peers.sh's clients that could not run ({"client", "why"} per line): a row per load saying why;
-                     also switches to the peers' columns (each tool's own TTFT beside the simulator's ground truth)"""
+                     also switches to the peers' columns: each tool's own TTFT beside the simulator's ground truth, and
+                     no RSS per stream (a Python tool's growth from its first sample is mostly its imports)"""
 import argparse, json
 
 ap = argparse.ArgumentParser()
@@ -21,9 +22,9 @@ f = lambda v, spec="{:.2f}": "—" if v is None else spec.format(v)
 pair = lambda a, b: f"{f(a, '{:.1f}')} / {f(b, '{:.1f}')}"
 
 label = {"curl-multi": "libcurl-multi", "raw-epoll": "raw epoll"}
-head = ["load", "client", "tokens (steady)", "CPU µs/token"] + [f"× {label.get(a, a)}" for a in against] + ["cores", "peak RSS MiB", "RSS KiB/stream"]
+head = ["load", "client", "tokens (steady)", "CPU µs/token"] + [f"× {label.get(a, a)}" for a in against] + ["cores", "peak RSS MiB"]
 head += (["TTFT p50 / p99 ms, its own", "TTFT p50 / p99 ms, simulator's truth", "requests ok / failed"] if peers
-         else ["schedule_lag p99 ms", "TTFT error p50 / p99 ms"])
+         else ["RSS KiB/stream", "schedule_lag p99 ms", "TTFT error p50 / p99 ms"])
 print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for load in loads:
@@ -38,12 +39,12 @@ for load in loads:
         if not peers and (x.get("failed") or x.get("dropped")): note += f" ({x.get('failed')} failed, {x.get('dropped')} dropped)"
         cells = [load, name + note, str(m.get("steady_tokens", m["tokens"])), f(pt, "{:.1f}")]
         cells += [f(pt / ref if pt and ref else None) for ref in refs]
-        cells += [f(m.get("cores"), "{:.3f}"), f"{m['peak_rss_kib'] / 1024:.1f}", f"{per_stream:.1f}"]
+        cells += [f(m.get("cores"), "{:.3f}"), f"{m['peak_rss_kib'] / 1024:.1f}"]
         if peers:
             cells += [pair(x.get("own_ttft_p50_ms"), x.get("own_ttft_p99_ms")), pair(x.get("sim_ttft_p50_ms"), x.get("sim_ttft_p99_ms")),
                       f"{f(x.get('ok'), '{}')} / {f(x.get('failed'), '{}')}"]
         else:
-            cells += [f(x.get("lag_p99_ms"), "{:.3f}"), f"{f(x.get('ttft_err_p50_ms'), '{:.3f}')} / {f(x.get('ttft_err_p99_ms'), '{:.3f}')}"]
+            cells += [f"{per_stream:.1f}", f(x.get("lag_p99_ms"), "{:.3f}"), f"{f(x.get('ttft_err_p50_ms'), '{:.3f}')} / {f(x.get('ttft_err_p99_ms'), '{:.3f}')}"]
         print("| " + " | ".join(cells) + " |")
     for u in missing:
         print("| " + " | ".join([load, f"{u['client']}: not run — {u['why']}"] + ["—"] * (len(head) - 2)) + " |")
