@@ -10,8 +10,8 @@
 # The peers run from PyPI in virtual environments: VLLM_VENV (default /work/.venv-vllm; made by
 # integration/setup-vllm.sh when absent, ~3.4 GB) and IPERF_VENV (default .build/peers/inference-perf, made on
 # first use; PEERS_FRESH=1 makes it anew). inference-perf asks for Python >= 3.12: PEERS_PYTHON, else python3.13 /
-# python3.12 on PATH, else pyenv's; with none, python3 (3.11) with pip's --ignore-requires-python, and its row is
-# named inference-perf-py3.11. Both peers need a tokenizer folder: PEERS_TOKENIZER, else
+# python3.12 on PATH, else pyenv's; on an older one (PEERS_PYTHON=python3, or none found) it is installed with pip's
+# --ignore-requires-python, and its row is named for it (inference-perf-py3.11). Both peers need a tokenizer folder: PEERS_TOKENIZER, else
 # /work/.vllm-model/base when present, else .build/bench-tokenizer; a folder without tokenizer.json is trained
 # here first (bench/peers/make-tokenizer.py, with the `tokenizers` of a peer's venv).
 # A peer that cannot be installed or run gets one line saying why, and its row in the table says so too.
@@ -34,7 +34,7 @@ unavailable() { echo "peers: $1 not measured: $2" >&2; echo "{\"client\":\"$1\",
 
 python312() {
   local c
-  for c in "${PEERS_PYTHON:-}" python3.13 python3.12 "$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python3 "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3; do
+  for c in python3.13 python3.12 "$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python3 "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3; do
     [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 || continue
     "$c" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$c"; return 0; }
   done
@@ -59,13 +59,15 @@ iperf_ok=
 iperf_name=inference-perf
 [ -n "${PEERS_FRESH:-}" ] && rm -rf "$IPERF_VENV"
 if [ ! -x "$IPERF_VENV/bin/inference-perf" ]; then
+  if [ -n "${PEERS_PYTHON:-}" ]; then
+    py=$(command -v "$PEERS_PYTHON") || { echo "peers: PEERS_PYTHON=$PEERS_PYTHON: no such command" >&2; exit 2; }
+  else py=$(python312) || py=$(command -v python3); fi
   pip_flags=()
-  if ! py=$(python312); then
+  if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
     # Every inference-perf release says Requires-Python >=3.12; on 3.11 it installs with that check off and wheels
     # only (numpy's newest sdist refuses 3.11), and ran the load here, but its authors do not support it.
-    py=$(command -v python3)
     pip_flags=(--ignore-requires-python --only-binary=:all:)
-    echo "peers: no Python >= 3.12 found; trying inference-perf on $("$py" -V 2>&1) with ${pip_flags[*]} (unsupported by its authors)" >&2
+    echo "peers: $py is $("$py" -V 2>&1), below the 3.12 inference-perf asks for; installing it with ${pip_flags[*]} (unsupported by its authors)" >&2
   fi
   echo "peers: installing inference-perf from PyPI into $IPERF_VENV with $py (a few minutes)" >&2
   rm -rf "$IPERF_VENV"
@@ -74,7 +76,8 @@ fi
 if [ -x "$IPERF_VENV/bin/inference-perf" ] && "$IPERF_VENV/bin/inference-perf" --help >/dev/null 2>&1; then
   iperf_ok=1
   iperf_version=$("$IPERF_VENV/bin/python" -c 'import importlib.metadata as m, sys; print(m.version("inference-perf"), "on Python", sys.version.split()[0])')
-  "$IPERF_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 12))' || iperf_name=inference-perf-py3.11
+  "$IPERF_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 12))' ||
+    iperf_name=inference-perf-py$("$IPERF_VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 else
   unavailable inference-perf "pip install inference-perf into $IPERF_VENV did not give a working inference-perf (see pip's output above)"
 fi
