@@ -11,6 +11,7 @@
 #   DISPATCH=1 bench/compare.sh                        # also lorabench on its dispatch-queue loop
 # Release builds; the machine's other work is noise, so compare ratios from one run, not figures across runs.
 source "$(dirname "$0")/../scripts/lib/bench-sim.sh"
+source bench/lib.sh
 port=${PORT:-3933}
 LOADS=${LOADS:-"20:100:10:15 1000:100:40:20 5000:100:200:40"}
 BEFORE_BIN=${BEFORE_BIN:-}
@@ -18,35 +19,6 @@ DISPATCH=${DISPATCH:-}       # non-empty: also measure lorabench on the dispatch
 cc -O2 -o "$out/curl-client" bench/clients/curl_multi_client.c -lcurl
 cc -O2 -o "$out/epoll-client" bench/clients/epoll_client.c
 ulimit -n "$(ulimit -Hn)"
-
-# measure NAME CMD...: one JSON line into $out/results.jsonl (the load, measure.py's figures, lorabench's own).
-measure() {
-  local name=$1; shift
-  curl -s -X POST "http://127.0.0.1:$port/sim/reset" >/dev/null
-  local m; m=$(python3 bench/measure.py "$port" "$name" -- "$@")
-  local extra='{}'
-  if [ -f "$out/run-$name/summary.json" ]; then
-    curl -s "http://127.0.0.1:$port/sim/requests" > "$out/truth.json"
-    extra=$(python3 - "$out/run-$name/summary.json" "$(python3 scripts/lib/truth-error.py "$out/run-$name/requests.csv" "$out/truth.json" --json)" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1])); e = json.loads(sys.argv[2]); m = s["metrics"]
-print(json.dumps({"lag_p99_ms": m["schedule_lag"]["p99"], "ttft_err_p50_ms": e["ttft_p50_ms"], "ttft_err_p99_ms": e["ttft_p99_ms"],
-                  "ok": s["requests"]["succeeded"], "failed": s["requests"]["failed"], "dropped": s["requests"].get("dropped", 0)}))
-PY
-)
-  fi
-  echo "{\"load\":\"$load\",\"streams\":$streams,\"m\":$m,\"x\":$extra}" >> "$out/results.jsonl"
-}
-
-scenario() {  # scenario STREAMS TOKENS SECONDS: VUs start over streams/1000 s (a pace the schedule states)
-  cat > "$out/scenario.json" <<JSON
-{"name": "compare", "target": {"url": "http://127.0.0.1:$port"}, "concurrency": $1, "duration": "$3s",
- "vu_start_spread": "$(awk "BEGIN{printf \"%.3f\", $1 / 1000}")s",
- "input_words": {"min": 12, "max": 12}, "max_new_tokens": {"min": $2, "max": $2},
- "adapters": {"count": 25, "template": "bench/adapter-{i}"}, "health": {"interval": "100ms", "timeout": "10s", "warmup": false},
- "request_timeout": "120s", "graceful_stop": "60s"}
-JSON
-}
 
 : > "$out/results.jsonl"
 for spec in $LOADS; do

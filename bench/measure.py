@@ -2,7 +2,9 @@
 the client's CPU time (/proc/PID/stat, user + system) and RSS, and the simulator's tokens written
 (lorax_sim_tokens_written_total). CPU per token is taken over the steady part, from 1 s after the first token to
 the last sample where tokens still grew, so start-up, connection set-up and end-of-run reporting are left out
-the same way for every client. Prints one JSON line.
+the same way for every client. A client that forks workers (inference-perf) is measured as its whole process
+tree: CPU of every live descendant plus what reaped ones left in their parents' cutime/cstime, RSS as the sum of
+each process's peak (shared pages counted once per process, so an upper bound). Prints one JSON line.
 Usage: measure.py SIM_PORT NAME -- CMD..."""
 import json, os, subprocess, sys, time, urllib.request
 
@@ -27,16 +29,41 @@ def tokens():
     return last_tokens
 
 
-def cpu_and_rss(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            parts = f.read().rsplit(")", 1)[1].split()
-        cpu = (int(parts[11]) + int(parts[12])) / tick
-        with open(f"/proc/{pid}/status") as f:
-            rss = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
-        return cpu, rss
-    except (OSError, StopIteration, IndexError):
+def stat_of(pid):
+    """(ppid, CPU seconds of the process and of its reaped children) from /proc/PID/stat, or None if it is gone."""
+    with open(f"/proc/{pid}/stat") as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    return int(parts[1]), sum(int(v) for v in parts[11:15]) / tick
+
+
+def peak_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+
+
+def cpu_and_rss(root):
+    """CPU seconds and summed peak RSS of ROOT and its live descendants; None when ROOT is gone."""
+    parent, cpu = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent[int(entry)], cpu[int(entry)] = stat_of(entry)
+            except (OSError, IndexError, ValueError):
+                pass
+    if root not in parent:
         return None
+    tree, frontier = {root}, [root]
+    while frontier:
+        kids = [p for p, pp in parent.items() if pp in frontier and p not in tree]
+        tree.update(kids)
+        frontier = kids
+    rss = 0
+    for p in tree:
+        try:
+            rss += peak_rss_kib(p)
+        except (OSError, StopIteration, IndexError):
+            pass
+    return sum(cpu[p] for p in tree), rss
 
 
 p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
