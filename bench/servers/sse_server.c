@@ -12,7 +12,8 @@
  *
  *   sse_server --port P [--step-ms 20] [--log FILE] [--max-conns 12000]
  * At SIGTERM/SIGINT it writes FILE (JSON lines: id, read_us, first_us, last_us, tokens) and a summary line to
- * stderr (requests, tokens, steps, late steps, longest pass), then exits 0. */
+ * stderr (requests, tokens, steps, late steps, longest pass, tokens deferred because a reader left 64 KiB
+ * unread), then exits 0. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +35,7 @@
 
 enum {
     IN_CAP = 65536,        /* request head + body, at most */
-    OUT_CAP = 65536,       /* bytes a slow reader may leave unwritten before it is dropped */
+    OUT_CAP = 65536,       /* bytes a slow reader may leave unwritten; past that its tokens wait */
     ID_CAP = 128,          /* x-request-id kept, at most (longer ones are cut) */
     MAX_TOKENS = 100000,   /* max_new_tokens accepted, at most */
     LOG_CAP = 4000000,     /* request records kept, at most (more are counted, not kept) */
@@ -65,7 +66,7 @@ typedef struct Conn {
 static int ep;
 static Conn **active; static int n_active;
 static Record *records; static size_t n_records, dropped_records;
-static uint64_t tokens_written, requests_done, steps, late_steps, longest_pass_us;
+static uint64_t tokens_written, requests_done, steps, late_steps, longest_pass_us, deferred;
 static int n_conns, max_conns = 12000;
 
 static uint64_t now_us(void) {
@@ -320,7 +321,7 @@ static void step(void) {
     int ix = 0;
     while (ix < n_active) {
         Conn *c = active[ix];
-        if (!append_token(c)) { close_conn(c); continue; }  /* too slow a reader: dropped */
+        if (!append_token(c)) { deferred++; ix++; continue; }  /* 64 KiB unread already: this token waits a step */
         int done = !c->streaming;                           /* it left the active array (its slot was refilled) */
         int f = flush(c);
         if (f < 0) { close_conn(c); continue; }
@@ -416,9 +417,9 @@ int main(int argc, char **argv) {
             if (p == &tag_signal) {
                 write_log(log_path);
                 fprintf(stderr, "sse_server: requests %llu, tokens %llu, steps %llu, late steps %llu, longest pass %llu us, "
-                        "log records %zu (not kept: %zu)\n", (unsigned long long)requests_done, (unsigned long long)tokens_written,
+                        "tokens deferred %llu, log records %zu (not kept: %zu)\n", (unsigned long long)requests_done, (unsigned long long)tokens_written,
                         (unsigned long long)steps, (unsigned long long)late_steps, (unsigned long long)longest_pass_us,
-                        n_records, dropped_records);
+                        (unsigned long long)deferred, n_records, dropped_records);
                 return 0;
             } else if (p == &tag_timer) {
                 uint64_t exp = 0;
