@@ -10,6 +10,7 @@
 # On a 2-core VM the server and 2 shards share 2 cores: the server is pinned to SERVER_CPUS (0) and lorabench
 # runs on CLIENT_CPUS (0,1), so shard 2 shares a core with the server.
 #   bench/shards.sh        # defaults: SHARDS="1 2" STEP_MS=10 VUS=2000 DURATION=20s SERVER_CPUS=0 CLIENT_CPUS=0,1
+# NICE=-10 runs server and lorabench at that nice value (as root), ahead of other builds on a shared machine.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib/bench-sim.sh"
 port=${PORT:-3933}
@@ -24,17 +25,17 @@ tick=$(getconf CLK_TCK)
 cpu_s() { awk -v t="$tick" '{ sub(/.*\) /, ""); print ($12 + $13) / t }' "/proc/$1/stat"; }
 
 for shards in ${SHARDS:-1 2}; do
-  taskset -c "$server_cpus" "$out/sse_server" --port "$port" --step-ms "$step" --max-conns $((vus + 100)) 2> "$out/server-$shards.err" &
+  ${NICE:+nice -n "$NICE"} taskset -c "$server_cpus" "$out/sse_server" --port "$port" --step-ms "$step" --max-conns $((vus + 100)) 2> "$out/server-$shards.err" &
   srv=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   srv_cpu0=$(cpu_s "$srv"); t0=$(date +%s.%N)
-  python3 bench/measure.py "$port" "lorabench --shards $shards" -- taskset -c "$client_cpus" "$bin" run bench/shards.json \
+  ${NICE:+nice -n "$NICE"} python3 bench/measure.py "$port" "lorabench --shards $shards" -- taskset -c "$client_cpus" "$bin" run bench/shards.json \
     --set "target.url=http://127.0.0.1:$port" --set "concurrency=$vus" --set "duration=${DURATION:-20s}" \
     --shards "$shards" --out "$out/run-$shards" --quiet > "$out/measure-$shards.json"
   srv_cpu=$(awk -v a="$srv_cpu0" -v b="$(cpu_s "$srv")" -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.3f s (%.2f core)", b - a, (b - a) / (t1 - t0) }')
   kill -TERM "$srv"; wait "$srv" || true; srv=""
-  echo "== --shards $shards: $vus streams, a token to each every $step ms (planned $((vus * 1000 / ${step%.*})) events/s); server on CPU $server_cpus, lorabench on CPUs $client_cpus; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== --shards $shards: $vus streams, a token to each every $step ms (planned $((vus * 1000 / ${step%.*})) events/s); server on CPU $server_cpus, lorabench on CPUs $client_cpus, nice ${NICE:-0}; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 - "$out/measure-$shards.json" "$out/run-$shards/summary.json" "$step" <<'PY'
 import json, sys
 m = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
