@@ -9,8 +9,10 @@
 # and root (CAPTURE=0 to skip), the run is also captured on lo (tcpdump pinned beside the server) and timed on the
 # wire by integration/wire.py.
 #   bench/burst-accuracy.sh     # defaults: VUS="150 300" DURATION=20s STEP_MS=20 SERVER_CPUS=0 CLIENT_CPUS=1
-# NICE=-10 runs server and lorabench at that nice value (as root), ahead of other builds on a shared machine.
+# NICE=-10 runs server and lorabench at that nice value, in an autogroup of their own with that nice (as root;
+# bench/servers/autogroup.sh), ahead of other sessions' builds on a shared machine.
 set -euo pipefail
+source "$(dirname "$0")/servers/autogroup.sh"
 source "$(dirname "$0")/../scripts/lib/bench-sim.sh"
 source scripts/lib/wire-capture.sh
 port=${PORT:-3932}
@@ -35,7 +37,7 @@ for vus in ${VUS:-150 300}; do
     --out "$out/run-$vus" --quiet >/dev/null
   wire_stop
   kill -TERM "$srv"; wait "$srv" || true; srv=""
-  echo "== $vus streams, closed loop, a token to every stream every $step ms (server on CPU $server_cpus, lorabench on CPU $client_cpus, nice ${NICE:-0}); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== $vus streams, closed loop, a token to every stream every $step ms (server on CPU $server_cpus, lorabench on CPU $client_cpus, nice ${NICE:-0}, $(cat /proc/self/autogroup)); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 bench/servers/ttft-join.py "$out/run-$vus/requests.csv" "$log"
   tail -1 "$out/server-$vus.err"
   python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["run"].get("client_cpu_wait"); print("client cpu wait:", w)' "$out/run-$vus/summary.json"

@@ -10,8 +10,10 @@
 # On a 2-core VM the server and 2 shards share 2 cores: the server is pinned to SERVER_CPUS (0) and lorabench
 # runs on CLIENT_CPUS (0,1), so shard 2 shares a core with the server.
 #   bench/shards.sh        # defaults: SHARDS="1 2" STEP_MS=10 VUS=2000 DURATION=20s SERVER_CPUS=0 CLIENT_CPUS=0,1
-# NICE=-10 runs server and lorabench at that nice value (as root), ahead of other builds on a shared machine.
+# NICE=-10 runs server and lorabench at that nice value, in an autogroup of their own with that nice (as root;
+# bench/servers/autogroup.sh), ahead of other sessions' builds on a shared machine.
 set -euo pipefail
+source "$(dirname "$0")/servers/autogroup.sh"
 source "$(dirname "$0")/../scripts/lib/bench-sim.sh"
 port=${PORT:-3933}
 step=${STEP_MS:-10}
@@ -35,7 +37,7 @@ for shards in ${SHARDS:-1 2}; do
     --shards "$shards" --out "$out/run-$shards" --quiet > "$out/measure-$shards.json"
   srv_cpu=$(awk -v a="$srv_cpu0" -v b="$(cpu_s "$srv")" -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.3f s (%.2f core)", b - a, (b - a) / (t1 - t0) }')
   kill -TERM "$srv"; wait "$srv" || true; srv=""
-  echo "== --shards $shards: $vus streams, a token to each every $step ms (planned $((vus * 1000 / ${step%.*})) events/s); server on CPU $server_cpus, lorabench on CPUs $client_cpus, nice ${NICE:-0}; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== --shards $shards: $vus streams, a token to each every $step ms (planned $((vus * 1000 / ${step%.*})) events/s); server on CPU $server_cpus, lorabench on CPUs $client_cpus, nice ${NICE:-0}, $(cat /proc/self/autogroup); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 - "$out/measure-$shards.json" "$out/run-$shards/summary.json" "$step" <<'PY'
 import json, sys
 m = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
