@@ -12,7 +12,7 @@
  *
  *   sse_server --port P [--step-ms 20] [--log FILE] [--max-conns 12000]
  * At SIGTERM/SIGINT it writes FILE (JSON lines: id, read_us, first_us, last_us, tokens) and a summary line to
- * stderr (requests, tokens, steps, late steps, longest pass, tokens deferred because a reader left 64 KiB
+ * stderr (requests, tokens, steps, late steps, longest pass and p50/p99 of passes, tokens deferred because a reader left 64 KiB
  * unread), then exits 0. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +39,7 @@ enum {
     ID_CAP = 128,          /* x-request-id kept, at most (longer ones are cut) */
     MAX_TOKENS = 100000,   /* max_new_tokens accepted, at most */
     LOG_CAP = 4000000,     /* request records kept, at most (more are counted, not kept) */
+    PASS_CAP = 1000000,    /* pass durations kept for the summary's percentiles, at most */
 };
 
 /* One request's times, for the log. */
@@ -68,6 +69,7 @@ static Conn **active; static int n_active;
 static Record *records; static size_t n_records, dropped_records;
 static uint64_t tokens_written, requests_done, steps, late_steps, longest_pass_us, deferred;
 static int n_conns, max_conns = 12000;
+static uint32_t pass_us[PASS_CAP]; static size_t n_passes;  /* passes that wrote something */
 
 static uint64_t now_us(void) {
     struct timespec t;
@@ -317,7 +319,7 @@ static int append_token(Conn *c) {
 
 /* The batching server's step: one token to every stream in flight, in one pass. */
 static void step(void) {
-    uint64_t t0 = now_us();
+    uint64_t t0 = now_us(), before = tokens_written;
     int ix = 0;
     while (ix < n_active) {
         Conn *c = active[ix];
@@ -334,7 +336,22 @@ static void step(void) {
     }
     uint64_t d = now_us() - t0;
     if (d > longest_pass_us) longest_pass_us = d;
+    if (tokens_written > before && n_passes < PASS_CAP) pass_us[n_passes++] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
     steps++;
+}
+
+static int by_value(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* p50 and p99 of the passes' durations (µs), 0 when there were none. */
+static void pass_percentiles(uint32_t *p50, uint32_t *p99) {
+    *p50 = *p99 = 0;
+    if (n_passes == 0) return;
+    qsort(pass_us, n_passes, sizeof *pass_us, by_value);
+    *p50 = pass_us[(n_passes - 1) / 2];
+    *p99 = pass_us[(n_passes - 1) * 99 / 100];
 }
 
 static void write_log(const char *path) {
@@ -416,9 +433,11 @@ int main(int argc, char **argv) {
             void *p = evs[i].data.ptr;
             if (p == &tag_signal) {
                 write_log(log_path);
-                fprintf(stderr, "sse_server: requests %llu, tokens %llu, steps %llu, late steps %llu, longest pass %llu us, "
+                uint32_t p50, p99;
+                pass_percentiles(&p50, &p99);
+                fprintf(stderr, "sse_server: requests %llu, tokens %llu, steps %llu, late steps %llu, longest pass %llu us (p50 %u, p99 %u), "
                         "tokens deferred %llu, log records %zu (not kept: %zu)\n", (unsigned long long)requests_done, (unsigned long long)tokens_written,
-                        (unsigned long long)steps, (unsigned long long)late_steps, (unsigned long long)longest_pass_us,
+                        (unsigned long long)steps, (unsigned long long)late_steps, (unsigned long long)longest_pass_us, p50, p99,
                         (unsigned long long)deferred, n_records, dropped_records);
                 return 0;
             } else if (p == &tag_timer) {
