@@ -10,7 +10,8 @@
 # wire by integration/wire.py.
 #   bench/burst-accuracy.sh     # defaults: VUS="150 300" DURATION=20s STEP_MS=20 SERVER_CPUS=0 CLIENT_CPUS=1
 # NICE=-10 runs server and lorabench at that nice value, in an autogroup of their own with that nice (as root;
-# bench/servers/autogroup.sh), ahead of other sessions' builds on a shared machine.
+# bench/servers/autogroup.sh), ahead of other sessions' builds on a shared machine. LORABENCH_ARGS=--realtime puts
+# lorabench's loop under SCHED_FIFO instead; SERVER_REALTIME=1 the server (chrt -f 10).
 set -euo pipefail
 source "$(dirname "$0")/servers/autogroup.sh"
 source "$(dirname "$0")/../scripts/lib/bench-sim.sh"
@@ -27,14 +28,14 @@ if [ "${CAPTURE:-1}" != "0" ]; then py=$(wire_python) || py=""; fi
 
 for vus in ${VUS:-150 300}; do
   log="$out/server-$vus.jsonl"
-  ${NICE:+nice -n "$NICE"} taskset -c "$server_cpus" "$out/sse_server" --port "$port" --step-ms "$step" --log "$log" 2> "$out/server-$vus.err" &
+  ${NICE:+nice -n "$NICE"} taskset -c "$server_cpus" ${SERVER_REALTIME:+chrt -f 10} "$out/sse_server" --port "$port" --step-ms "$step" --log "$log" 2> "$out/server-$vus.err" &
   srv=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
   wire=0
   if [ -n "$py" ] && wire_start "$port" "$out/run-$vus.pcap"; then wire=1; taskset -pc "$server_cpus" "$wire_pid" >/dev/null; fi
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   ${NICE:+nice -n "$NICE"} taskset -c "$client_cpus" "$bin" run bench/burst.json --set "target.url=http://127.0.0.1:$port" --set "concurrency=$vus" --set "duration=${DURATION:-20s}" \
-    --out "$out/run-$vus" --quiet >/dev/null
+    --out "$out/run-$vus" --quiet ${LORABENCH_ARGS:-} >/dev/null
   wire_stop
   kill -TERM "$srv"; wait "$srv" || true; srv=""
   echo "== $vus streams, closed loop, a token to every stream every $step ms (server on CPU $server_cpus, lorabench on CPU $client_cpus, nice ${NICE:-0}, $(cat /proc/self/autogroup)); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"

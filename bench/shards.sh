@@ -34,7 +34,7 @@ for shards in ${SHARDS:-1 2}; do
   srv_cpu0=$(cpu_s "$srv"); t0=$(date +%s.%N)
   ${NICE:+nice -n "$NICE"} python3 bench/measure.py "$port" "lorabench --shards $shards" -- taskset -c "$client_cpus" "$bin" run bench/shards.json \
     --set "target.url=http://127.0.0.1:$port" --set "concurrency=$vus" --set "duration=${DURATION:-20s}" \
-    --shards "$shards" --out "$out/run-$shards" --quiet > "$out/measure-$shards.json"
+    --shards "$shards" --out "$out/run-$shards" --quiet ${LORABENCH_ARGS:-} > "$out/measure-$shards.json"
   srv_cpu=$(awk -v a="$srv_cpu0" -v b="$(cpu_s "$srv")" -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.3f s (%.2f core)", b - a, (b - a) / (t1 - t0) }')
   kill -TERM "$srv"; wait "$srv" || true; srv=""
   echo "== --shards $shards: $vus streams, a token to each every $step ms (planned $((vus * 1000 / ${step%.*})) events/s); server on CPU $server_cpus, lorabench on CPUs $client_cpus, nice ${NICE:-0}, $(cat /proc/self/autogroup); load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
