@@ -53,8 +53,9 @@ enum TransportLoopKind: String {
 
 /// `--realtime`: the SCHED_FIFO priority of the event loops. Low among real-time priorities (the kernel's own
 /// threads sit at 50 and 99), and the loop is asleep in `epoll_wait` most of the time (a few % of a core at 2,000
-/// streams), so it takes the CPU only when bytes arrive; the kernel's real-time throttling (95 % by default) stays
-/// the backstop should a loop ever spin.
+/// streams), so it takes the CPU only when bytes arrive. A loop that is itself saturated (thousands of connections
+/// opening at once, ~100,000 token events/s) takes its core from everything else on it until the kernel's real-time
+/// throttling (95 % by default) leaves them 5 %: a server sharing that core then stalls (one did for 14.7 s here).
 enum RealtimeLoop {
     static let priority: Int32 = 10
 }
