@@ -127,4 +127,21 @@ final class LatencyHistogramTests: XCTestCase {
         empty.merge(b)
         XCTAssertEqual(empty, b)
     }
+
+    func testIntervalRowTakesBothPercentilesFromTheLibrarysRule() {
+        var interval = IntervalSnapshot()
+        XCTAssertEqual(interval.csvRow(second: 1), ["1", "0", "0", "0", "", "", "0"])
+        var ref = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+        for (i, t) in [12_345, 20_000, 31_999, 45_001, 250_000].enumerated() {
+            var r = RequestRecord(sequence: i, vu: 0, adapter: "a", cold: false, intendedMicros: 0, sentMicros: 0,
+                                  firstTokenMicros: UInt64(t), endMicros: UInt64(t) + 1, inputWords: 1, maxNewTokens: 1, status: 200)
+            r.outputTokens = 2
+            interval.add(r)
+            ref.record(UInt64(t))
+        }
+        let row = interval.csvRow(second: 2)
+        XCTAssertEqual(row[4], RequestsCSV.msText(ref.valueAtPercentile(50)))
+        XCTAssertEqual(row[5], RequestsCSV.msText(ref.valueAtPercentile(95)))
+        XCTAssertEqual(row[5], "250.000")  // the top sample, clamped to the exact maximum
+    }
 }
