@@ -15,10 +15,7 @@ struct JSONScanner {
         while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
     }
 
-    /// The next byte past whitespace; servers write events without any, so the common case is one comparison.
-    @inline(__always)
     mutating func peek() -> UInt8? {
-        if i < b.count, b[i] > 0x20 { return b[i] }
         skipWhitespace()
         return i < b.count ? b[i] : nil
     }
@@ -35,11 +32,7 @@ struct JSONScanner {
     mutating func readRawString() throws -> UnsafeRawBufferPointer.SubSequence {
         try expect(0x22)
         let start = i
-        let n = b.count
-        while i < n {
-            // Plain bytes (most of every key and value) in a tight loop; only a quote, backslash or control byte stops it.
-            while i < n, b[i] >= 0x20, b[i] != 0x22, b[i] != 0x5C { i += 1 }
-            guard i < n else { break }
+        while i < b.count {
             let c = b[i]
             if c == 0x22 { i += 1; return b[start..<(i - 1)] }
             if c == 0x5C {
