@@ -110,6 +110,23 @@ final class SSEDecoderTests: XCTestCase {
         XCTAssertThrowsError(try StreamEventParser.parse(Array("[DONE]".utf8), api: .lorax), "native streams send no [DONE]")
         XCTAssertThrowsError(try StreamEventParser.parse([0xFF, 0xFE, 0x00], api: .openaiChat))
     }
+
+    /// The scanner's fast paths (whitespace, plain string bytes, literals) stay as strict as JSON itself.
+    func testTheTokenEventScannerRejectsWhatJSONRejects() throws {
+        let good = #"{"token":{"id":1,"text":" a\"b\u00e9","logprob":-0.5,"special":false},"generated_text":null,"details":null}"#
+        let e = try StreamEventParser.parse(Array(good.utf8), api: .lorax)
+        XCTAssertTrue(e.isToken && e.hasText && !e.isFinal)
+        let spaced = try StreamEventParser.parse(Array(" {\t\"token\" :\n{ \"text\" : \"\" , \"special\" : true } , \"generated_text\" : \"x\" }\r\n".utf8), api: .lorax)
+        XCTAssertTrue(spaced.isToken && !spaced.hasText && spaced.isFinal)
+        for bad in [#"{"token":{"special":fals},"generated_text":null}"#, #"{"token":{"special":falsey},"generated_text":null}"#,
+                    #"{"token":{},"generated_text":nul}"#, #"{"token":{},"generated_text":nulll}"#,
+                    "{\"token\":{\"text\":\"a\u{01}b\"}}", #"{"token":{"text":"a\qb"}}"#, #"{"token":{"text":"a\u12G4"}}"#,
+                    #"{"token":{"text":"abc}}"#, #"{"token":{"text":"abc\"}}"#, #"{"token":{"special":tru"#] {
+            XCTAssertThrowsError(try StreamEventParser.parse(Array(bad.utf8), api: .lorax), bad) {
+                XCTAssertTrue($0 is StreamEventParser.Malformed, "\(bad): \($0)")
+            }
+        }
+    }
 }
 
 /// The per-token path hands out views of the input instead of copies; it must see exactly the same events.

@@ -107,4 +107,21 @@ final class PrometheusTextTests: XCTestCase {
                            firstScrapeSeconds: 0, lastScrapeSeconds: .infinity, warnings: [])
         XCTAssertNoThrow(try JSONEncoder().encode(v), "non-finite numbers become null")
     }
+
+    /// Numbers as the format writes them, through the plain-decimal fast path and the slow one alike.
+    func testNumberFormsReadTheSameThroughEitherPath() {
+        let values = ["1", "0.25", "-1.5e3", "+2", ".5", "1_000.5", "+Inf", "-Inf", "inf", "NaN", "1e-3", "-0", "12abc", "1e", "-", "+x"]
+        let text = values.enumerated().map { "m{i=\"\($0.offset)\"} \($0.element)" }.joined(separator: "\n") + "\n"
+        let e = PrometheusText.parse(text)
+        let got = Dictionary(uniqueKeysWithValues: e.samples.map { ($0.label("i")!, $0.value) })
+        let want: [String: Double] = ["0": 1, "1": 0.25, "2": -1500, "3": 2, "4": 0.5, "5": 1000.5, "6": .infinity, "7": -.infinity,
+                                      "8": .infinity, "10": 0.001, "11": 0]
+        for (k, v) in want { XCTAssertEqual(got[k], v, "value #\(k) \(values[Int(k)!])") }
+        XCTAssertTrue(got["9"]?.isNaN == true)
+        for bad in ["12", "13", "14", "15"] { XCTAssertNil(got[bad], "\(values[Int(bad)!]) is not a number") }
+        XCTAssertEqual(e.badLines, 4)
+        // Bucket bounds go through the same reader.
+        let h = ScrapeGroups(PrometheusText.parse("# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"1_0\"} 2\nh_bucket{le=\"+Inf\"} 3\nh_sum 4\nh_count 3\n"))
+        XCTAssertEqual(h.histograms["h"]?.bounds, [0.5, 10, .infinity])
+    }
 }

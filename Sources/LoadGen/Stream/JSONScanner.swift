@@ -186,8 +186,7 @@ struct JSONScanner {
     private mutating func literal(_ word: StaticString) throws {
         _ = peek()
         let n = word.utf8CodeUnitCount
-        guard i + n <= b.count else { throw Malformed() }
-        for k in 0..<n where b[i + k] != word.utf8Start[k] { throw Malformed() }
+        guard i + n <= b.count, memcmp(b.baseAddress! + i, word.utf8Start, n) == 0 else { throw Malformed() }
         i += n
     }
 

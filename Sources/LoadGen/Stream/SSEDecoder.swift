@@ -1,3 +1,5 @@
+import Foundation
+
 /// An incremental Server-Sent Events decoder: bytes in (split anywhere), complete `data` payloads out.
 /// Accepts `data:` with or without the space, LF, CRLF or CR line ends, comments, and multi-line data;
 /// one UTF-8 byte order mark at the start of the stream is skipped, as the SSE specification says.
@@ -84,8 +86,7 @@ public struct SSEDecoder: Sendable {
                 lastWasCR = false
                 if bytes[i] == 0x0A { i += 1; continue }
             }
-            var j = i
-            while j < n, bytes[j] != 0x0A, bytes[j] != 0x0D { j += 1 }
+            let j = Self.lineEnd(bytes, from: i)
             if line.count + (j - i) > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
             guard j < n else {
                 line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
@@ -103,6 +104,16 @@ public struct SSEDecoder: Sendable {
             }
             i = j + 1
         }
+    }
+
+    /// Where the line starting at `i` ends: the first LF or CR at or after `i`, or `bytes.count`. Two `memchr`s (LF, then
+    /// CR within the line only) rather than a byte loop: the per-token path's longest scan.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from i: Int) -> Int {
+        guard let base = bytes.baseAddress, i < bytes.count else { return bytes.count }
+        var end = bytes.count
+        if let lf = memchr(base + i, 0x0A, end - i) { end = base.distance(to: UnsafeRawPointer(lf)) }
+        if let cr = memchr(base + i, 0x0D, end - i) { end = base.distance(to: UnsafeRawPointer(cr)) }
+        return end
     }
 
     /// Copies the pending data line out of the input into `data`.

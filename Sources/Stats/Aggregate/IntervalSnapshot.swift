@@ -19,8 +19,9 @@ public struct IntervalSnapshot: Sendable {
     public static let csvHeader = ["second", "requests", "output_tokens", "errors", "ttft_p50_ms", "ttft_p95_ms", "active_vus"]
 
     public func csvRow(second: Int) -> [String] {
-        let p50 = ttft.count > 0 ? RequestsCSV.msText(ttft.percentile(50)) : ""
-        let p95 = ttft.count > 0 ? RequestsCSV.msText(ttft.percentile(95)) : ""
+        // Both from one walk of the buckets (a walk costs ~100 instructions per bucket up to the value found).
+        let ps = ttft.count > 0 ? ttft.statistics(at: [50, 95], moments: false).percentiles.map(RequestsCSV.msText) : ["", ""]
+        let p50 = ps[0], p95 = ps[1]
         return [String(second), String(requests), String(outputTokens), String(errors), p50, p95, String(activeVUs)]
     }
 }

@@ -37,10 +37,12 @@ public struct MetricSummary: Codable, Sendable, Equatable {
         func clamp(_ v: Double) -> Double { Swift.min(Swift.max(v, lo), hi) }
         min = lo
         max = hi
-        mean = clamp(Self.round3(hist.mean / 1000))
-        stddev = Self.round3(hist.stdDeviation / 1000)
-        p50 = clamp(Self.ms(h.percentile(50))); p90 = clamp(Self.ms(h.percentile(90))); p95 = clamp(Self.ms(h.percentile(95)))
-        p99 = clamp(Self.ms(h.percentile(99))); p999 = clamp(Self.ms(h.percentile(99.9)))
+        // One walk for all of them (the library's getters walk the buckets once each, unspecialised).
+        let s = h.statistics(at: [50, 90, 95, 99, 99.9])
+        mean = clamp(Self.round3(s.mean / 1000))
+        stddev = Self.round3(s.stdDeviation / 1000)
+        p50 = clamp(Self.ms(s.percentiles[0])); p90 = clamp(Self.ms(s.percentiles[1])); p95 = clamp(Self.ms(s.percentiles[2]))
+        p99 = clamp(Self.ms(s.percentiles[3])); p999 = clamp(Self.ms(s.percentiles[4]))
     }
 
     /// An empty distribution is written with `count: 0` and every statistic `null`, never as zeros (metrics.md).

@@ -113,7 +113,7 @@ public enum PrometheusExport {
             out.append("\(name)_bucket{\(labels),le=\"\(num(bound))\"} \(cumulative)")
         }
         out.append("\(name)_bucket{\(labels),le=\"+Inf\"} \(m.count)")
-        let sum = m.count > 0 ? m.histogram.histogram.mean * Double(m.count) / 1e6 : 0
+        let sum = m.count > 0 ? m.histogram.statistics(at: []).mean * Double(m.count) / 1e6 : 0
         out.append("\(name)_sum{\(labels)} \(num((sum * 1e6).rounded() / 1e6))")
         out.append("\(name)_count{\(labels)} \(m.count)")
         return out

@@ -208,6 +208,14 @@ public enum PrometheusText {
 
     /// A sample value or timestamp: Go's ParseFloat forms plus `+Inf`, `-Inf`, `NaN` in any case.
     static func number(_ s: String) -> Double? {
+        // The common case (every bucket bound and most values): a decimal without separators, read as is. Nothing
+        // below could change it (the words start with a letter, there is no `_` to drop), and the lowercased copy
+        // and Foundation's replacement cost ~14 k instructions a number (callgrind: most of a scrape's grouping).
+        let u = s.utf8
+        if u.count <= 400, let first = u.first, Self.isDigit(first) || first == 0x2E
+            || ((first == 0x2D || first == 0x2B) && u.count > 1 && Self.isDigit(u[u.index(after: u.startIndex)])), !u.contains(0x5F) {
+            return Double(s)
+        }
         if s.isEmpty || s.count > 400 { return nil }
         switch s.lowercased() {
         case "+inf", "inf", "+infinity", "infinity": return .infinity
@@ -218,4 +226,6 @@ public enum PrometheusText {
         let t = s.replacingOccurrences(of: "_", with: "")  // Go accepts digit separators
         return Double(t)
     }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 }
