@@ -33,8 +33,8 @@ public enum TerminalReport {
         if let g = t.goodput, let f = t.goodputFraction {
             line("goodput", "\(fmt(g)) req/s meeting SLO (\(fmt(f * 100))% of requests)")
         }
-        if let w = s.run.clientCPUWait, w.secondsOver5Ms > 0 {
-            line("client cpu wait", "\(fmt(w.totalMs)) ms (worst second \(fmt(w.worstSecondMs)) ms; \(w.secondsOver5Ms) of \(w.seconds) s over 5 ms): "
+        if let w = s.run.clientCPUWait, w.starvedSeconds > 0 {
+            line("client cpu wait", "\(fmt(w.totalMs)) ms (worst second \(fmt(w.worstSecondMs)) ms; \(w.starvedSeconds) of \(w.seconds) s over 20 ms): "
                  + "latencies include lorabench's own wait for a CPU")
         }
         out.append("")

@@ -7,19 +7,19 @@ extension RunSummary {
         public var totalMs: Double
         /// The most waited in one second of the window.
         public var worstSecondMs: Double
-        /// Seconds in which the wait passed 5 ms.
-        public var secondsOver5Ms: Int
+        /// Seconds in which the wait passed 20 ms (2 % of the second: the client was starved).
+        public var starvedSeconds: Int
         /// Seconds sampled.
         public var seconds: Int
 
-        public init(scope: String, totalMs: Double, worstSecondMs: Double, secondsOver5Ms: Int, seconds: Int) {
+        public init(scope: String, totalMs: Double, worstSecondMs: Double, starvedSeconds: Int, seconds: Int) {
             self.scope = scope; self.totalMs = totalMs; self.worstSecondMs = worstSecondMs
-            self.secondsOver5Ms = secondsOver5Ms; self.seconds = seconds
+            self.starvedSeconds = starvedSeconds; self.seconds = seconds
         }
 
         enum CodingKeys: String, CodingKey {
             case scope, seconds
-            case totalMs = "total_ms", worstSecondMs = "worst_second_ms", secondsOver5Ms = "seconds_over_5ms"
+            case totalMs = "total_ms", worstSecondMs = "worst_second_ms", starvedSeconds = "starved_seconds"
         }
 
         /// Several processes' waits as one (a merge of segments): totals and seconds add up, the worst second is the
@@ -28,15 +28,15 @@ extension RunSummary {
             guard let first = parts.first else { return nil }
             return CPUWait(scope: parts.allSatisfy { $0.scope == first.scope } ? first.scope : "process",
                            totalMs: parts.reduce(0) { $0 + $1.totalMs }, worstSecondMs: parts.map(\.worstSecondMs).max() ?? 0,
-                           secondsOver5Ms: parts.reduce(0) { $0.plusSaturating($1.secondsOver5Ms) },
+                           starvedSeconds: parts.reduce(0) { $0.plusSaturating($1.starvedSeconds) },
                            seconds: parts.reduce(0) { $0.plusSaturating($1.seconds) })
         }
 
         /// The line a user must see when the client itself was starved, nil when it was not.
         public var warning: String? {
-            guard secondsOver5Ms > 0 else { return nil }
+            guard starvedSeconds > 0 else { return nil }
             return "warning: lorabench's \(scope) waited \(Self.text(totalMs)) for a CPU in this window (worst second: "
-                + "\(Self.text(worstSecondMs)), \(secondsOver5Ms) of \(seconds) s over 5 ms): bytes that arrived meanwhile "
+                + "\(Self.text(worstSecondMs)), \(starvedSeconds) of \(seconds) s over 20 ms): bytes that arrived meanwhile "
                 + "were stamped late by up to that, so latencies include the client's own wait; give lorabench a core of "
                 + "its own (taskset -c) or another machine"
         }
