@@ -14,9 +14,8 @@ run, truth_path = Path(sys.argv[1]), sys.argv[2]
 x = {}
 
 
-def q(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))] if xs else None
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts" / "lib"))
+from samples import nearest_rank as q  # noqa: E402
 
 
 truth = json.load(open(truth_path))

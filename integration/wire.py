@@ -29,15 +29,8 @@ REQUEST_ID = re.compile(rb"\r\nx-request-id:\s*([^\r\n]+)", re.IGNORECASE)
 EVENT = re.compile(rb"data: ?(\{.*?\}|\[DONE\])\r?\n")
 
 
-def percentile(values, p):
-    """Linear interpolation between closest ranks (numpy's default), so figures match agreement.py's."""
-    if not values:
-        return None
-    s = sorted(values)
-    k = (len(s) - 1) * p / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts" / "lib"))
+from samples import linear as percentile  # noqa: E402
 
 
 def carries_token(event):

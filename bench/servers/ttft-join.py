@@ -18,15 +18,11 @@ transit (tens of µs), never too small."""
 import csv
 import json
 import sys
+from pathlib import Path
 
 
-def percentile(values, p):
-    """Linear interpolation between closest ranks, like integration/wire.py."""
-    s = sorted(values)
-    k = (len(s) - 1) * p / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "scripts" / "lib"))
+from samples import linear as percentile  # noqa: E402
 
 
 def main():

@@ -1,7 +1,7 @@
 """lorabench's per-request TTFT, E2E and mean ITL against what the simulator really did (GET /sim/requests; both
 sides use CLOCK_MONOTONIC). Requests that opened a new connection are left out: the server cannot see connect time.
 Usage: truth-error.py REQUESTS_CSV TRUTH_JSON [--json]  (--json: one line {"n":…, "ttft_p50_ms":…, "ttft_p99_ms":…})"""
-import csv, json, sys
+import csv, json, os, sys
 
 rows = list(csv.DictReader(open(sys.argv[1])))
 truth = {r["id"]: r for r in json.load(open(sys.argv[2]))}
@@ -18,9 +18,8 @@ for r in rows:
     if len(tm) >= 2 and r["tpot_ms"]:
         itl.append(abs(float(r["tpot_ms"]) - (tm[-1] - tm[0]) / (len(tm) - 1) / 1000))
 
-def q(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))] if xs else None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from samples import nearest_rank as q  # noqa: E402
 
 if "--json" in sys.argv:
     print(json.dumps({"n": len(ttft), "ttft_p50_ms": q(ttft, 50), "ttft_p99_ms": q(ttft, 99)}))
