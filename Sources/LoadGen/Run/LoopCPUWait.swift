@@ -9,8 +9,7 @@ import Stats
 /// With a dispatch-queue loop (no thread of its own) every thread of the process is counted.
 /// Threading: sampled on the run's stats queue only.
 final class LoopCPUWait {
-    private let paths: [String]
-    private var last: UInt64?
+    private var last: [String: UInt64]?
     private var totalNanos: UInt64 = 0
     private var worstNanos: UInt64 = 0
     private var secondsOver = 0
@@ -21,24 +20,29 @@ final class LoopCPUWait {
     /// in the same process on a quiet 2-core VM, waited up to 9.3 ms in a second; a CPU-bound vLLM beside it, 1.2 s.
     static let starvedSecondNanos: UInt64 = 20_000_000
 
+    /// The loops' own threads; nil: every thread of the process, listed again at each reading (libdispatch starts
+    /// and ends workers during a run).
+    private let threadIDs: [Int32]?
+
     init(threadIDs: [Int32?]) {
-        if !threadIDs.isEmpty, threadIDs.allSatisfy({ $0 != nil }) {
-            paths = threadIDs.map { "/proc/self/task/\($0!)/schedstat" }
-            scope = "event loop"
-        } else {
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-            paths = tasks.map { "/proc/self/task/\($0)/schedstat" }
-            scope = "process"
-        }
+        let known = threadIDs.compactMap { $0 }
+        self.threadIDs = !threadIDs.isEmpty && known.count == threadIDs.count ? known : nil
+        scope = self.threadIDs == nil ? "process" : "event loop"
     }
 
     /// Reads the counters; the first call sets the baseline (the window's start), each later one closes a second.
+    /// Per thread, so one that ends takes only its own counter with it; one that starts counts from zero.
     func sample() {
         guard let now = read() else { return }
         defer { last = now }
         guard let before = last else { return }
-        let waited = now >= before ? now - before : 0  // a thread that ended takes its counter with it
-        totalNanos += waited
+        var waited: UInt64 = 0
+        for (id, w) in now {
+            let prior = before[id] ?? 0
+            guard w >= prior else { continue }  // the id of a thread that ended, reused by a new one
+            waited = Self.sum(waited, w - prior)
+        }
+        totalNanos = Self.sum(totalNanos, waited)
         worstNanos = max(worstNanos, waited)
         if waited > Self.starvedSecondNanos { secondsOver += 1 }
         samples += 1
@@ -51,19 +55,23 @@ final class LoopCPUWait {
                                   starvedSeconds: secondsOver, seconds: samples)
     }
 
+    /// Kernel counters are trusted no further than their arithmetic: held at the maximum rather than trapping.
+    private static func sum(_ a: UInt64, _ b: UInt64) -> UInt64 { a.addingReportingOverflow(b).overflow ? .max : a + b }
+
     private static func ms(_ ns: UInt64) -> Double { (Double(ns) / 1e4).rounded() / 100 }
 
-    /// Sum of the run delays in nanoseconds; nil when no file could be read.
-    private func read() -> UInt64? {
-        var sum: UInt64 = 0, any = false
-        for p in paths {
+    /// Each thread's run delay in nanoseconds; nil when no file could be read.
+    private func read() -> [String: UInt64]? {
+        var waits: [String: UInt64] = [:]
+        let ids = threadIDs.map { $0.map(String.init) }
+            ?? ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [])
+        for id in ids {
             // The kernel's text, still checked: three decimal fields, the second is the wait.
-            guard let text = try? String(contentsOfFile: p, encoding: .ascii) else { continue }
+            guard let text = try? String(contentsOfFile: "/proc/self/task/\(id)/schedstat", encoding: .ascii) else { continue }
             let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
             guard fields.count >= 2, let w = UInt64(fields[1]) else { continue }
-            sum = sum.addingReportingOverflow(w).overflow ? .max : sum + w
-            any = true
+            waits[id] = w
         }
-        return any ? sum : nil
+        return waits.isEmpty ? nil : waits
     }
 }

@@ -148,7 +148,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// number curl reuses at once must not inherit the old registration).
     fileprivate func closeSocket(_ fd: curl_socket_t) {
         loop.assertOnLoop()
-        trace?.note(.watch, fd: fd, arg: -1, easy: nil, "close")
+        trace?.note(.close, fd: fd, easy: nil)
         if fd >= 0, Int(fd) < sockets.count {
             if sockets[Int(fd)].watched { lb_epoll_forget(epollFD, fd) }
             sockets[Int(fd)] = SocketState()

@@ -6,7 +6,7 @@ import Stats
 /// shuts down. For diagnosing a transfer whose bytes sat unread; off (nil) otherwise, so it costs nothing.
 /// Threading: loop-confined, like the `CurlMulti` that owns it.
 final class TransportTrace {
-    enum Kind: String { case watch, ready, timer, kick, add, data, done }
+    enum Kind: String { case watch, close, ready, timer, kick, add, data, done }
     private struct Entry { var micros: UInt64; var kind: Kind; var fd: Int32; var arg: Int; var easy: UInt; var note: String? }
     private var entries: [Entry] = []
     private let path: String
