@@ -6,20 +6,33 @@ import Foundation
 struct JSONScanner {
     struct Malformed: Error {}
 
-    private let b: UnsafeRawBufferPointer
+    /// The bytes as a plain pointer and length: the per-byte loops below then compile to loads and compares, with
+    /// no optional base or recomputed count per byte.
+    private let p: UnsafePointer<UInt8>
+    private let n: Int
     private(set) var i = 0
+    init(_ bytes: UnsafeRawBufferPointer) {
+        // An empty buffer may have no base address: any non-null pointer stands in, never read since `n` is 0.
+        p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+        n = bytes.count
+    }
 
-    init(_ bytes: UnsafeRawBufferPointer) { b = bytes }
+    @inline(__always) private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
 
     mutating func skipWhitespace() {
-        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+        var j = i
+        while j < n, Self.isSpace(p[j]) { j += 1 }
+        i = j
     }
 
+    @inline(__always)
     mutating func peek() -> UInt8? {
+        if i < n, !Self.isSpace(p[i]) { return p[i] }
         skipWhitespace()
-        return i < b.count ? b[i] : nil
+        return i < n ? p[i] : nil
     }
 
+    @inline(__always)
     mutating func expect(_ c: UInt8) throws {
         guard peek() == c else { throw Malformed() }
         i += 1
@@ -32,23 +45,26 @@ struct JSONScanner {
     mutating func readRawString() throws -> UnsafeRawBufferPointer.SubSequence {
         try expect(0x22)
         let start = i
-        while i < b.count {
-            let c = b[i]
-            if c == 0x22 { i += 1; return b[start..<(i - 1)] }
+        var j = i
+        while j < n {
+            let c = p[j]
+            if c == 0x22 {
+                i = j + 1
+                return UnsafeRawBufferPointer(start: p, count: n)[start..<j]
+            }
             if c == 0x5C {
-                guard i + 1 < b.count else { throw Malformed() }
-                let e = b[i + 1]
-                if e == 0x75 {  // \uXXXX
-                    guard i + 5 < b.count, (2...5).allSatisfy({ Self.isHex(b[i + $0]) }) else { throw Malformed() }
-                    i += 6
-                } else {
-                    guard [0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74].contains(e) else { throw Malformed() }
-                    i += 2
+                guard j + 1 < n else { throw Malformed() }
+                switch p[j + 1] {
+                case 0x75:  // \uXXXX
+                    guard j + 5 < n, Self.isHex(p[j + 2]), Self.isHex(p[j + 3]), Self.isHex(p[j + 4]), Self.isHex(p[j + 5]) else { throw Malformed() }
+                    j += 6
+                case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: j += 2
+                default: throw Malformed()
                 }
                 continue
             }
             guard c >= 0x20 else { throw Malformed() }
-            i += 1
+            j += 1
         }
         throw Malformed()
     }
@@ -75,6 +91,7 @@ struct JSONScanner {
     }
 
     /// Consumes `null` if it is next.
+    @inline(__always)
     mutating func readNull() throws -> Bool {
         guard peek() == 0x6E else { return false }
         try literal("null")
@@ -95,10 +112,10 @@ struct JSONScanner {
         if try readNull() { return nil }
         let start = i
         try skipNumber()
-        let neg = b[start] == 0x2D
+        let neg = p[start] == 0x2D
         var v = 0
         for k in (neg ? start + 1 : start)..<i {
-            let c = b[k]
+            let c = p[k]
             guard c >= 0x30 && c <= 0x39 else { return nil }
             // Accumulate negatively so Int.min fits; overflow means the count is not representable.
             let (m, o1) = v.multipliedReportingOverflow(by: 10)
@@ -161,33 +178,31 @@ struct JSONScanner {
     /// Skips one number, checking JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
     private mutating func skipNumber() throws {
         _ = peek()
-        if i < b.count, b[i] == 0x2D { i += 1 }
-        guard i < b.count, Self.isDigit(b[i]) else { throw Malformed() }
-        if b[i] == 0x30 { i += 1 } else { skipDigits() }
-        if i < b.count, b[i] == 0x2E {
-            i += 1
-            guard i < b.count, Self.isDigit(b[i]) else { throw Malformed() }
-            skipDigits()
+        var j = i
+        defer { i = j }
+        if j < n, p[j] == 0x2D { j += 1 }
+        guard j < n, Self.isDigit(p[j]) else { throw Malformed() }
+        if p[j] == 0x30 { j += 1 } else { while j < n, Self.isDigit(p[j]) { j += 1 } }
+        if j < n, p[j] == 0x2E {
+            j += 1
+            guard j < n, Self.isDigit(p[j]) else { throw Malformed() }
+            while j < n, Self.isDigit(p[j]) { j += 1 }
         }
-        if i < b.count, b[i] == 0x65 || b[i] == 0x45 {
-            i += 1
-            if i < b.count, b[i] == 0x2B || b[i] == 0x2D { i += 1 }
-            guard i < b.count, Self.isDigit(b[i]) else { throw Malformed() }
-            skipDigits()
+        if j < n, p[j] == 0x65 || p[j] == 0x45 {
+            j += 1
+            if j < n, p[j] == 0x2B || p[j] == 0x2D { j += 1 }
+            guard j < n, Self.isDigit(p[j]) else { throw Malformed() }
+            while j < n, Self.isDigit(p[j]) { j += 1 }
         }
     }
 
-    private mutating func skipDigits() {
-        while i < b.count, Self.isDigit(b[i]) { i += 1 }
-    }
-
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    @inline(__always) private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
     private mutating func literal(_ word: StaticString) throws {
         _ = peek()
-        let n = word.utf8CodeUnitCount
-        guard i + n <= b.count, memcmp(b.baseAddress! + i, word.utf8Start, n) == 0 else { throw Malformed() }
-        i += n
+        let count = word.utf8CodeUnitCount
+        guard i + count <= n, memcmp(p + i, word.utf8Start, count) == 0 else { throw Malformed() }
+        i += count
     }
 
     private static func isHex(_ c: UInt8) -> Bool {
@@ -196,12 +211,13 @@ struct JSONScanner {
 }
 
 extension UnsafeRawBufferPointer.SubSequence {
-    /// Byte-wise comparison with an ASCII key.
+    /// Byte-wise comparison with an ASCII key: one length check and a `memcmp` (a loop over the slice's bytes
+    /// range-checks every byte, and keys are compared on every member of every token event).
     @inline(__always)
     func isKey(_ key: StaticString) -> Bool {
-        guard count == key.utf8CodeUnitCount else { return false }
-        var k = 0
-        for c in self { if c != key.utf8Start[k] { return false }; k += 1 }
-        return true
+        let n = key.utf8CodeUnitCount
+        guard count == n else { return false }
+        guard n > 0, let start = base.baseAddress else { return n == 0 }
+        return memcmp(start + startIndex, key.utf8Start, n) == 0
     }
 }

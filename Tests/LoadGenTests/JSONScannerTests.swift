@@ -1,0 +1,64 @@
+@testable import LoadGen
+import XCTest
+
+/// The per-token JSON scanner's string and key rules: what is accepted, what is malformed, and which bytes a key
+/// compares (it reads through a raw pointer and compares keys with memcmp, so edges are pinned here).
+final class JSONScannerTests: XCTestCase {
+    private func rawString(_ json: String) throws -> [UInt8] {
+        try Array(json.utf8).withUnsafeBytes { buf in
+            var s = JSONScanner(buf)
+            let raw = try s.readRawString()
+            XCTAssertTrue(s.atEnd(), json)
+            return Array(raw)
+        }
+    }
+
+    private func isMalformed(_ json: String) -> Bool {
+        Array(json.utf8).withUnsafeBytes { buf in
+            var s = JSONScanner(buf)
+            do { try s.skipValue(); return !s.atEnd() } catch { return error is JSONScanner.Malformed }
+        }
+    }
+
+    func testStringsComeBackRawBetweenTheQuotes() throws {
+        XCTAssertEqual(try rawString(#""""#), [])
+        XCTAssertEqual(try rawString(#"  "a b""#), Array("a b".utf8))
+        XCTAssertEqual(try rawString(#""\"\\\/\b\f\n\r\t""#), Array(#"\"\\\/\b\f\n\r\t"#.utf8))
+        XCTAssertEqual(try rawString(#""\u00e9\uD83D\uDE00x""#), Array(#"\u00e9\uD83D\uDE00x"#.utf8))
+        XCTAssertEqual(try rawString("\"é 漢字 😀\""), Array("é 漢字 😀".utf8))
+        XCTAssertEqual(try rawString("\"a long plain string over several words, as token texts and keys are\""),
+                       Array("a long plain string over several words, as token texts and keys are".utf8))
+    }
+
+    func testBadStringsAreMalformed() {
+        for bad in ["\"", "\"abc", #""\"#, #""\x""#, #""\u12""#, #""\u12G4""#, #""\u""#, "\"a\u{01}b\"", "\"tab\there\"",
+                    "\"line\nbreak\"", "\"\u{1F}\"", #"'single'"#, ""] {
+            XCTAssertTrue(isMalformed(bad), "accepted \(bad.debugDescription)")
+        }
+        XCTAssertFalse(isMalformed("\"\u{7F} and é are allowed\""))
+    }
+
+    func testEmptyInputHasNoValue() throws {
+        try [UInt8]().withUnsafeBytes { buf in
+            var s = JSONScanner(buf)
+            XCTAssertNil(s.peek())
+            s.skipWhitespace()
+            XCTAssertTrue(s.atEnd())
+            XCTAssertThrowsError(try s.readRawString())
+        }
+    }
+
+    func testKeysCompareEveryByteAndTheLength() throws {
+        let json = #"{"token":1,"tokem":2,"toke":3,"tokens":4,"":5,"TOKEN":6}"#
+        var matched: [Int] = []
+        try Array(json.utf8).withUnsafeBytes { buf in
+            var s = JSONScanner(buf)
+            try s.readObject { s, key in
+                let v = try s.readInt() ?? -1
+                if key.isKey("token") { matched.append(v) }
+                if key.isKey("") { matched.append(-v) }
+            }
+        }
+        XCTAssertEqual(matched, [1, -5])
+    }
+}
