@@ -38,6 +38,21 @@ final class JSONScannerTests: XCTestCase {
         XCTAssertFalse(isMalformed("\"\u{7F} and é are allowed\""))
     }
 
+    /// Strings are scanned a word at a time: every position of a quote, escape, control byte or multi-byte character
+    /// inside and across words must be seen exactly where it is.
+    func testEveryPositionOfASpecialByteIsSeen() throws {
+        for k in 0..<20 {
+            let a = String(repeating: "a", count: k), tail = String(repeating: "b", count: 19 - k)
+            XCTAssertEqual(try rawString("\"\(a)\"  "), Array(a.utf8), "quote after \(k)")
+            XCTAssertEqual(try rawString("\"\(a)\\n\\\"\(tail)\""), Array("\(a)\\n\\\"\(tail)".utf8), "escapes after \(k)")
+            XCTAssertEqual(try rawString("\"\(a)é漢\(tail)\""), Array("\(a)é漢\(tail)".utf8), "UTF-8 after \(k)")
+            XCTAssertTrue(isMalformed("\"\(a)\u{01}\(tail)\""), "control byte after \(k)")
+            XCTAssertTrue(isMalformed("\"\(a)\n\(tail)\""), "newline after \(k)")
+            XCTAssertTrue(isMalformed("\"\(a)\\q\(tail)\""), "bad escape after \(k)")
+            XCTAssertTrue(isMalformed("\"\(a)\(tail)"), "unterminated, \(k) + \(19 - k) bytes")
+        }
+    }
+
     func testEmptyInputHasNoValue() throws {
         try [UInt8]().withUnsafeBytes { buf in
             var s = JSONScanner(buf)
