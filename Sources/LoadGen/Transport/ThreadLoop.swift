@@ -15,6 +15,11 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
     private var exited = false                 // lock
     private var handler: ((UnsafePointer<Int32>, UnsafePointer<Int32>, Int, UInt64) -> Void)?
     private var timers: [Timer] = []
+    /// No timer is due before this: lowered as timers are scheduled, made exact when due ones fire, so a turn with
+    /// nothing due neither scans the timers nor prunes them.
+    private var earliestDeadline: UInt64 = .max
+    /// A timer was cancelled since the last prune.
+    private var cancelledSincePrune = false
     private var stopping = false
     private var loopThread: pthread_t?
     private(set) var threadID: Int32?
@@ -111,8 +116,7 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         var ready: [() -> Void] = []
         while !stopping {
             let now = MonotonicClock.nowMicros()
-            var next = UInt64.max
-            for t in timers where t.deadline < next { next = t.deadline }
+            let next = earliestDeadline
             let timeout: Int64 = next == .max ? -1 : (next > now ? Int64(next - now) : 0)
             let n = Int(lb_epoll_ready_us(epollFD, fds, masks, 256, timeout))
             let stamp = MonotonicClock.nowMicros()
@@ -175,13 +179,19 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
 
     private func fireDueTimers() {
         let now = MonotonicClock.nowMicros()
+        guard earliestDeadline <= now else { return }
         for (i, t) in timers.enumerated() where t.deadline <= now {
             t.deadline = .max
             let a = trace ? MonotonicClock.nowMicros() : 0
             t.handler()
             if trace { let d = MonotonicClock.nowMicros() &- a; if d > slowTimer.1 { slowTimer = (i, d) } }
         }
-        timers.removeAll { $0.cancelled }
+        if cancelledSincePrune {
+            cancelledSincePrune = false
+            timers.removeAll { $0.cancelled }
+        }
+        // Handlers may have scheduled timers (each lowered the bound); the exact minimum covers them too.
+        earliestDeadline = timers.reduce(UInt64.max) { min($0, $1.deadline) }
     }
 
     private final class Timer: LoopTimer {
@@ -192,12 +202,15 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         init(loop: ThreadLoop, handler: @escaping () -> Void) { self.loop = loop; self.handler = handler }
         func schedule(atMicros: UInt64) {
             loop.assertOnLoop()
-            if !cancelled { deadline = atMicros }
+            guard !cancelled else { return }
+            deadline = atMicros
+            if atMicros < loop.earliestDeadline { loop.earliestDeadline = atMicros }
         }
         func cancel() {
             loop.assertOnLoop()
             cancelled = true
             deadline = .max
+            loop.cancelledSincePrune = true
         }
     }
 }
