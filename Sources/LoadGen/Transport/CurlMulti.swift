@@ -18,7 +18,8 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     private var timer: LoopTimer?
     private var timerDue: UInt64 = .max
     /// Per descriptor number (curl's sockets are small integers): watched or not, and what the idle sweep needs.
-    private var sockets: [SocketState] = []
+    /// Unchecked exclusivity: loop-confined, and read on every ready socket.
+    @exclusivity(unchecked) private var sockets: [SocketState] = []
     private var transfers: [ObjectIdentifier: Transfer] = [:]
     private var sweep: LoopTimer?
     private var freeHandles: [UnsafeMutableRawPointer] = []

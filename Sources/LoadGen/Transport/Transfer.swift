@@ -43,7 +43,9 @@ final class TransferSettings: @unchecked Sendable {  // @unchecked: immutable af
 final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the transport queue.
     let request: PreparedRequest
     let settings: TransferSettings
-    private var builder: RecordBuilder
+    // Unchecked: the transfer is confined to its loop thread, and these two are touched on every token (a dynamic
+    // exclusivity check costs more than the SSE step it guards).
+    @exclusivity(unchecked) private var builder: RecordBuilder
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
     /// The loop serving this transfer: its batch clock stamps the bytes (it outlives every transfer it serves).
@@ -52,7 +54,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     /// When the stream's final event arrived; the body should end right after it (see `CurlMulti`'s sweep).
     private(set) var finalEventMicros: UInt64?
     var idleTimeoutMicros: UInt64 { settings.idleTimeoutMicros }
-    private var decoder: SSEDecoder
+    @exclusivity(unchecked) private var decoder: SSEDecoder
     private var status = 0
     private var contentType = ""
     /// A `content-encoding` other than identity: lorabench never asks for one, and cannot read one.
