@@ -71,6 +71,57 @@ final class EventLoopTests: XCTestCase {
         }
     }
 
+    /// A burst of 300 streams' tokens makes a batch long enough to look for sockets that became ready meanwhile; a
+    /// socket a look finds again while it waits in the queue is not queued twice, so every token is counted once.
+    /// (How many a look finds depends on timing: curl's own timer may read some sockets first.)
+    func testALongBatchLooksForNewlyReadySocketsAndCountsEveryTokenOnce() throws {
+        let streams = 300
+        let server = try BurstServer(streams: streams)
+        defer { server.stop() }
+        let scenario = try loadGenScenario(["target": .object(["url": .string(server.baseURL), "api": .string("lorax")]),
+                                            "vus": .int(Int64(streams))])
+        let loop = TransportLoopKind.thread.make(label: "test.transport")
+        defer { loop.close() }
+        let multi = loop.sync { CurlMulti(loop: loop, maxConnections: streams + 8) }
+        let settings = TransferSettings(scenario: scenario, bearerToken: nil)
+        let factory = try RequestFactory(scenario: scenario, baseURL: server.baseURL)
+        let done = DispatchSemaphore(value: 0)
+        var records: [RequestRecord] = []  // loop-confined
+        loop.sync {
+            for i in 0..<streams {
+                let request = factory.make(sequence: i)
+                let builder = RecordBuilder(sequence: i, vu: i, request: request, cold: false, intendedMicros: MonotonicClock.nowMicros())
+                multi.add(Transfer(request: request, settings: settings, builder: builder) { record in
+                    records.append(record)
+                    if records.count == streams { done.signal() }
+                })
+            }
+        }
+        XCTAssertTrue(server.waitForRequests(timeout: 20), "every stream reached the server")
+        usleep(100_000)  // the response heads are read
+        let before = loop.sync { (multi.looks, multi.lookedUp) }
+        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        loop.async { held.signal(); release.wait() }
+        held.wait()
+        server.writeToAll(Self.event(#"{"token":{"id":1,"text":" a","logprob":0,"special":false},"generated_text":null,"details":null}"#))
+        usleep(50_000)
+        let releasedAt = MonotonicClock.nowMicros()
+        release.signal()
+        usleep(100_000)
+        let after = loop.sync { (multi.looks, multi.lookedUp) }
+        server.writeToAll(Self.event(#"{"token":{"id":2,"text":" b","logprob":0,"special":false},"generated_text":" a b","details":{"finish_reason":"length","prompt_tokens":3,"generated_tokens":2}}"#)
+                          + "0\r\n\r\n")
+        XCTAssertEqual(done.wait(timeout: .now() + 20), .success, "every stream ended")
+        loop.sync { multi.shutdown() }
+
+        let rs = loop.sync { records }
+        XCTAssertEqual(rs.filter { $0.errorClass == nil }.count, streams, "\(Set(rs.compactMap(\.errorMessage)))")
+        XCTAssertEqual(rs.map(\.tokenEvents), Array(repeating: 2, count: streams), "each token counted once")
+        XCTAssertGreaterThan(after.0, before.0, "the burst's batch looked in mid-batch")
+        XCTAssertGreaterThan(after.1, 0, "looks found sockets that became ready during a batch")
+        for r in rs { XCTAssertGreaterThanOrEqual(r.firstTokenMicros ?? 0, releasedAt, "stamped when seen, not earlier") }
+    }
+
     /// t_sent is the moment curl is about to send (CURLOPT_PREREQFUNCTION), not when the request was handed over;
     /// TTFT counts from there.
     func testTSentIsWhenCurlSendsNotWhenTheRequestWasHandedOver() throws {

@@ -159,8 +159,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
         builder.fail(cls, message: message, at: now)
     }
 
-    /// When the bytes being handled now arrived: the event-loop batch's clock read when this transfer's own socket
-    /// is the one the batch is serving, and a fresh read otherwise (curl reads other transfers' sockets inside the
+    /// When the bytes being handled now arrived: the event loop's reading when it first saw this transfer's socket
+    /// ready, when that socket is the one being served, and a fresh read otherwise (curl reads other transfers' sockets inside the
     /// same call, bytes that may have come in after the batch began: against a CPU-bound vLLM such stamps made 50 of
     /// 935 requests look sent after their first token). Never earlier than this attempt's send.
     private var batchMicros: UInt64 {
