@@ -26,6 +26,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     /// Set while curl's events are handled: a completion that starts the next request (think time 0) must not
     /// kick curl again from inside, or requests that fail at once recurse until the stack overflows.
     private var handlingEvents = false
+    /// Transfers were added from inside curl's callbacks and curl has not been run for them yet: done after the
+    /// socket being served (`serve`), or on the loop's next turn when they were added outside a batch.
+    private var kickPending = false
     private var kickQueued = false
 
     /// When the bytes being handled now were seen: the clock read of the `epoll_wait` (the batch's, or a look's in
@@ -115,15 +118,25 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
         if !handlingEvents {
             eventMicros = MonotonicClock.nowMicros()
             socketAction(lb_curl_socket_timeout(), 0)
-        } else if !kickQueued {
+        } else {
+            kickPending = true
+            guard !kickQueued else { return }
             kickQueued = true
             loop.async { [self] in
                 kickQueued = false
-                trace?.note(.kick, easy: nil)
-                eventMicros = MonotonicClock.nowMicros()
-                socketAction(lb_curl_socket_timeout(), 0)
+                kick()
             }
         }
+    }
+
+    /// Runs curl for transfers added from inside its callbacks (a completion starting the VU's next request), so they
+    /// go on the wire now rather than after the rest of the batch (a batch of a 5000-stream burst lasts milliseconds).
+    private func kick() {
+        guard kickPending, !closed else { return }
+        kickPending = false
+        trace?.note(.kick, easy: nil)
+        eventMicros = MonotonicClock.nowMicros()
+        socketAction(lb_curl_socket_timeout(), 0)
     }
 
     /// Ends a transfer now with the given failure (idle timeout, shutdown).
@@ -199,6 +212,7 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
             socketAction(r.fd, r.mask)
             servingEasy = nil
             if closed { return }
+            if kickPending { kick() }
         }
     }
 
