@@ -34,8 +34,15 @@ public struct ScrapeGroups: Sendable {
     public init(_ e: PromExposition) {
         var hBuckets: [String: [(Double, Double)]] = [:], hSum: [String: Double] = [:], hCount: [String: Double] = [:]
         var sQuant: [String: [(Double, Double)]] = [:], sSum: [String: Double] = [:], sCount: [String: Double] = [:]
+        // A scrape repeats names (a histogram's buckets) and bounds (every series of a family): each is worked out
+        // once per scrape (callgrind: classifying and reading `le` were ~40 % of grouping a 32 KB scrape).
+        var classified: [String: (String, PromType, String)] = [:], bounds: [String: Double?] = [:]
         for s in e.samples {
-            let (fam, type, suffix) = Self.classify(s.name, e.types)
+            let (fam, type, suffix): (String, PromType, String)
+            if let known = classified[s.name] { (fam, type, suffix) = known } else {
+                (fam, type, suffix) = Self.classify(s.name, e.types)
+                classified[s.name] = (fam, type, suffix)
+            }
             switch type {
             case .histogram, .gaugehistogram:
                 if suffix == "_created" { continue }
@@ -43,7 +50,13 @@ public struct ScrapeGroups: Sendable {
                 family[key] = fam
                 switch suffix {
                 case "_bucket", "_gbucket":
-                    guard let le = s.label("le").flatMap(PrometheusText.number), !le.isNaN, s.value.isFinite else { continue }
+                    guard let text = s.label("le") else { continue }
+                    let bound: Double?
+                    if let known = bounds[text] { bound = known } else {
+                        bound = PrometheusText.number(text)
+                        bounds[text] = bound
+                    }
+                    guard let le = bound, !le.isNaN, s.value.isFinite else { continue }
                     hBuckets[key, default: []].append((le, s.value))
                 case "_sum", "_gsum": if s.value.isFinite { hSum[key] = s.value }
                 case "_count", "_gcount": if s.value.isFinite { hCount[key] = s.value }
@@ -102,8 +115,10 @@ public struct ScrapeGroups: Sendable {
     /// The family a sample belongs to, its type and the suffix that tied it there ("" for none).
     static func classify(_ name: String, _ types: [String: PromType]) -> (String, PromType, String) {
         if let t = types[name], t != .histogram { return (name, t, "") }
-        for (suffix, allowed) in suffixes where name.hasSuffix(suffix) {
-            let base = String(name.dropLast(suffix.count))
+        // Suffixes compared as bytes (they are ASCII): String's hasSuffix and dropLast walk Characters.
+        let u = name.utf8
+        for (suffix, allowed) in suffixes where u.count >= suffix.utf8.count && u.reversed().starts(with: suffix.utf8.reversed()) {
+            let base = String(decoding: u.dropLast(suffix.utf8.count), as: UTF8.self)
             if let t = types[base], allowed.contains(t) { return (base, t, suffix) }
         }
         if let t = types[name] { return (name, t, "") }
@@ -119,6 +134,8 @@ public struct ScrapeGroups: Sendable {
     }
 
     static func escape(_ v: String) -> String {
+        // Most values hold none of the three: returned as they are, without walking their Characters.
+        if !v.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) { return v }
         var o = ""
         for ch in v {
             switch ch {
