@@ -60,27 +60,8 @@ private final class CountsCapture: Encoder {
             default: break
             }
         }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws {
-            switch key.stringValue {
-            case "subBucketHalfCountMagnitude": capture.subBucketHalfCountMagnitude = Int(value)
-            case "unitMagnitude": capture.unitMagnitude = Int(value)
-            default: break
-            }
-        }
         mutating func encodeNil(forKey key: Key) throws {}
-        mutating func encode(_ value: Bool, forKey key: Key) throws {}
-        mutating func encode(_ value: String, forKey key: Key) throws {}
-        mutating func encode(_ value: Double, forKey key: Key) throws {}
-        mutating func encode(_ value: Float, forKey key: Key) throws {}
-        mutating func encode(_ value: Int, forKey key: Key) throws {}
-        mutating func encode(_ value: Int8, forKey key: Key) throws {}
-        mutating func encode(_ value: Int16, forKey key: Key) throws {}
-        mutating func encode(_ value: Int32, forKey key: Key) throws {}
-        mutating func encode(_ value: Int64, forKey key: Key) throws {}
-        mutating func encode(_ value: UInt, forKey key: Key) throws {}
-        mutating func encode(_ value: UInt16, forKey key: Key) throws {}
-        mutating func encode(_ value: UInt32, forKey key: Key) throws {}
-        mutating func encode(_ value: UInt64, forKey key: Key) throws {}
+        // The typed overloads (`encode(_: UInt8, forKey:)`, …) are the standard library's, which call the generic one.
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             KeyedEncodingContainer(Keyed<NestedKey>(capture: CountsCapture()))
         }
