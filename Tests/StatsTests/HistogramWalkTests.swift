@@ -3,7 +3,8 @@ import Histogram
 import XCTest
 
 /// The counts-array walk (`HistogramCounts`) against the library's own `recordedValues()`: same buckets, same
-/// statistics bit for bit, for histograms recorded, grown, merged and read back from summary.json's form.
+/// statistics bit for bit, for histograms recorded, grown, merged and read back from summary.json's form; and the
+/// shared empty layouts (`HistogramLayouts`) never carry one histogram's counts into another.
 final class HistogramWalkTests: XCTestCase {
     /// Values over the whole range (1 µs … past the one-hour clamp) with repeats, from a fixed seed.
     private func histogram(_ n: Int, seed: UInt64, maxMagnitude: UInt64 = 33) -> LatencyHistogram {
@@ -87,5 +88,22 @@ final class HistogramWalkTests: XCTestCase {
             return seen < 3
         }
         XCTAssertEqual(seen, 3)
+    }
+
+    func testSharedEmptyLayoutsAreNeverWrittenThrough() {
+        var a = LatencyHistogram(), b = LatencyHistogram()
+        a.record(100)
+        a.record(5_000_000)  // grown into a larger shared layout
+        var c = LatencyHistogram()
+        c.record(6_000_000)  // the same larger layout, from its template
+        XCTAssertEqual(b.count, 0)
+        XCTAssertEqual(walk(b, libraryWalk: false), [])
+        XCTAssertEqual(LatencyHistogram().count, 0)
+        XCTAssertEqual(HistogramLayouts.shared.empty(below: 8_388_608).totalCount, 0)
+        XCTAssertEqual(a.count, 2)
+        XCTAssertEqual(c.count, 1)
+        XCTAssertEqual(c.percentile(50), c.histogram.valueAtPercentile(50))
+        b.merge(a)
+        XCTAssertEqual(b, a)
     }
 }

@@ -24,11 +24,7 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// An empty histogram holding values below `top` (a power of two times 2048), in exactly the library's layout.
     /// autoResize stays on as a safety net; `record` grows the layout itself before the library would.
-    private static func layout(top: UInt64) -> Histogram<UInt64> {
-        var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: top - 1, numberOfSignificantValueDigits: .three)
-        h.autoResize = true
-        return h
-    }
+    private static func layout(top: UInt64) -> Histogram<UInt64> { HistogramLayouts.shared.empty(below: top) }
 
     /// Moves the counts into a layout that holds `value` (values are clamped to one hour, so at most 21 doublings).
     private mutating func grow(toHold value: UInt64) {
