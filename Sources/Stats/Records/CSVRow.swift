@@ -58,16 +58,21 @@ public struct CSVRow: CSVFields {
         out.append(0x30 + UInt8(f % 10))
     }
 
-    /// `v` in decimal digits.
+    /// `v` in decimal digits: the digits counted first, then written in place from the last one.
     static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
         if v < 10 { out.append(0x30 + UInt8(v)); return }
+        var n = 1, rest = v / 10
+        while rest > 0 { n += 1; rest /= 10 }
         let start = out.count
-        var v = v
-        while v > 0 {
-            out.append(0x30 + UInt8(v % 10))
-            v /= 10
+        out.append(contentsOf: repeatElement(0x30, count: n))
+        out.withUnsafeMutableBufferPointer { b in
+            var v = v, i = start + n - 1
+            while v > 0 {
+                b[i] = 0x30 + UInt8(v % 10)
+                v /= 10
+                i -= 1
+            }
         }
-        out[start...].reverse()
     }
 
     /// One field's bytes as RFC 4180 wants them: quoted when it holds a comma, quote, CR or LF (quotes doubled);
