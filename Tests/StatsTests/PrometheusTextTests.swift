@@ -135,4 +135,26 @@ final class PrometheusTextTests: XCTestCase {
         }
         XCTAssertEqual(PrometheusText.number("-0")?.sign, .minus)
     }
+
+    func testSeriesKeysAreTheFormerInterpolatedKeys() {
+        // The reference is the former string-building form, kept here.
+        func reference(_ name: String, _ labels: [PromLabel], dropping: String?) -> String {
+            let kept = labels.filter { $0.name != dropping }.sorted { $0.name < $1.name }
+            if kept.isEmpty { return name }
+            return name + "{" + kept.map { "\($0.name)=\"\(ScrapeGroups.escape($0.value))\"" }.joined(separator: ",") + "}"
+        }
+        let values = ["", "x", "a\"b", "c:\\d", "l\nm", "\r\n", "é", "e\u{301}", "😀", "a,b}", "le"]
+        var x: UInt64 = 5
+        for _ in 0..<500 {
+            var labels: [PromLabel] = []
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            for k in 0..<Int(x >> 61) {
+                let names = ["le", "model", "b", "a", "quantile", "Zeta", "_x"]
+                labels.append(PromLabel(names[Int((x >> UInt64(8 * k)) % 7)], values[Int((x >> UInt64(8 * k + 3)) % UInt64(values.count))]))
+            }
+            for dropping in [nil, "le"] {
+                XCTAssertEqual(ScrapeGroups.key("fam_total", labels, dropping: dropping), reference("fam_total", labels, dropping: dropping))
+            }
+        }
+    }
 }
