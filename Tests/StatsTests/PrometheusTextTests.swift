@@ -1,5 +1,5 @@
 import Foundation
-import Stats
+@testable import Stats
 import XCTest
 
 /// The exposition parser on small fixtures in LoRAX's, vLLM's and TGI's forms, plus the format's corners.
@@ -123,5 +123,38 @@ final class PrometheusTextTests: XCTestCase {
         // Bucket bounds go through the same reader.
         let h = ScrapeGroups(PrometheusText.parse("# TYPE h histogram\nh_bucket{le=\"0.5\"} 1\nh_bucket{le=\"1_0\"} 2\nh_bucket{le=\"+Inf\"} 3\nh_sum 4\nh_count 3\n"))
         XCTAssertEqual(h.histograms["h"]?.bounds, [0.5, 10, .infinity])
+    }
+
+    func testIntegersReadWithoutStrtodAreExactlyWhatDoubleReads() {
+        // The digits-only path against Swift's own reading, at the edges of its range and just past them.
+        let texts = ["0", "-0", "+0", "7", "-7", "+7", "000012", "123456789012345", "-999999999999999", "9007199254740993",
+                     "1234567890123456", "99999999999999999999", "+", "-", "1-2", "12 ", "١٢"]
+        for t in texts {
+            let got = PrometheusText.number(t), want = Double(t)
+            XCTAssertEqual(got?.bitPattern, want?.bitPattern, "\(t.debugDescription): \(String(describing: got)) vs \(String(describing: want))")
+        }
+        XCTAssertEqual(PrometheusText.number("-0")?.sign, .minus)
+    }
+
+    func testSeriesKeysAreTheFormerInterpolatedKeys() {
+        // The reference is the former string-building form, kept here.
+        func reference(_ name: String, _ labels: [PromLabel], dropping: String?) -> String {
+            let kept = labels.filter { $0.name != dropping }.sorted { $0.name < $1.name }
+            if kept.isEmpty { return name }
+            return name + "{" + kept.map { "\($0.name)=\"\(ScrapeGroups.escape($0.value))\"" }.joined(separator: ",") + "}"
+        }
+        let values = ["", "x", "a\"b", "c:\\d", "l\nm", "\r\n", "é", "e\u{301}", "😀", "a,b}", "le"]
+        var x: UInt64 = 5
+        for _ in 0..<500 {
+            var labels: [PromLabel] = []
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            for k in 0..<Int(x >> 61) {
+                let names = ["le", "model", "b", "a", "quantile", "Zeta", "_x"]
+                labels.append(PromLabel(names[Int((x >> UInt64(8 * k)) % 7)], values[Int((x >> UInt64(8 * k + 3)) % UInt64(values.count))]))
+            }
+            for dropping in [nil, "le"] {
+                XCTAssertEqual(ScrapeGroups.key("fam_total", labels, dropping: dropping), reference("fam_total", labels, dropping: dropping))
+            }
+        }
     }
 }

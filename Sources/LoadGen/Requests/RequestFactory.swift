@@ -70,7 +70,7 @@ public struct RequestFactory: Sendable {
         let adapter = p.adapter ?? ""
         let maxNew = p.maxNewTokens ?? scenario.maxNewTokens.lowerBound
         let body = dialect.body(content: p.content, adapter: adapter, maxNewTokens: maxNew, parameters: scenario.parameters)
-        return PreparedRequest(url: TargetURL.join(baseURL, dialect.path), body: Array(body.encodedString().utf8),
+        return PreparedRequest(url: TargetURL.join(baseURL, dialect.path), body: JSONWriter.bytes(body),
                                adapter: adapter, inputWords: p.inputWords, maxNewTokens: maxNew,
                                expectedAnswer: p.expectedAnswer, origin: p.origin, arrivalOffsetMicros: p.arrivalOffsetMicros)
     }

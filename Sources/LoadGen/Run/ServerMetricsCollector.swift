@@ -151,24 +151,40 @@ public final class ServerMetricsCollector: RunCollector, @unchecked Sendable {
         }
         guard let csv else { return }
         let t = fmt(seconds)
-        for s in e.samples { csv.append([t, s.name, Self.labels(s.labels), ServerText.number(s.value)]) }
+        // Each row straight into the file's buffer; the labels cell is built in one reused byte buffer.
+        var labels: [UInt8] = []
+        for s in e.samples {
+            labels.removeAll(keepingCapacity: true)
+            Self.appendLabels(s.labels, to: &labels)
+            csv.appendRow { row in
+                row.text(t); row.text(s.name); row.text(utf8: labels); row.text(ServerText.number(s.value))
+            }
+        }
         try? csv.flush()
     }
 
     /// Labels as `k=v;k=v` in exposition order; `\`, `;` and newlines in values are escaped as `\\`, `\;` and `\n`.
     static func labels(_ ls: [PromLabel]) -> String {
-        ls.map { l in
-            var v = ""
-            for ch in l.value {
-                switch ch {
-                case "\\": v += "\\\\"
-                case ";": v += "\\;"
-                case "\n": v += "\\n"
-                default: v.append(ch)
+        var out: [UInt8] = []
+        appendLabels(ls, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `labels(_:)` as UTF-8 bytes appended to `out`.
+    static func appendLabels(_ ls: [PromLabel], to out: inout [UInt8]) {
+        for (i, l) in ls.enumerated() {
+            if i > 0 { out.append(0x3B) }
+            out.append(contentsOf: l.name.utf8)
+            out.append(0x3D)
+            for c in l.value.utf8 {
+                switch c {
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x3B: out.append(0x5C); out.append(0x3B)
+                case 0x0A: out.append(0x5C); out.append(0x6E)
+                default: out.append(c)
                 }
             }
-            return "\(l.name)=\(v)"
-        }.joined(separator: ";")
+        }
     }
 
     private func fmt(_ s: Double) -> String { String(format: "%.3f", max(0, s)) }

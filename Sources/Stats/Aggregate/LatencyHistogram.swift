@@ -7,7 +7,8 @@ import Histogram
 /// (autoResize), `mean`, `stdDeviation` and `valueAtPercentile` are not inlinable, so they run unspecialised for
 /// `UInt64` counts, looking up generic metadata per bucket: a callgrind profile put one resize at ~19 M instructions
 /// and the summaries' walks at most of a short run's CPU. Growing is a new, larger layout plus the library's
-/// inlinable `add` (exact), and the walks go through the inlinable `recordedValues()`, with the library's formulas.
+/// inlinable `add` (exact), and the walks scan the library's counts array (`HistogramCounts`; the inlinable
+/// `recordedValues()` when it cannot be had), with the library's formulas.
 public struct LatencyHistogram: Sendable, Equatable {
     /// Largest value kept: one hour in microseconds.
     public static let highestMicros: UInt64 = 3_600_000_000
@@ -23,11 +24,7 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// An empty histogram holding values below `top` (a power of two times 2048), in exactly the library's layout.
     /// autoResize stays on as a safety net; `record` grows the layout itself before the library would.
-    private static func layout(top: UInt64) -> Histogram<UInt64> {
-        var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: top - 1, numberOfSignificantValueDigits: .three)
-        h.autoResize = true
-        return h
-    }
+    private static func layout(top: UInt64) -> Histogram<UInt64> { HistogramLayouts.shared.empty(below: top) }
 
     /// Moves the counts into a layout that holds `value` (values are clamped to one hour, so at most 21 doublings).
     private mutating func grow(toHold value: UInt64) {
@@ -78,6 +75,11 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// The library's `valueAtPercentile` for each of `ps`, and with `moments` its `mean` and `stdDeviation`, bit for
     /// bit (the same formulas, sums in the same order), from one specialised walk of the recorded buckets.
     public func statistics(at ps: [Double], moments: Bool = true) -> Statistics {
+        statistics(at: ps, moments: moments, libraryWalk: false)
+    }
+
+    /// `statistics(at:moments:)`, `libraryWalk` as `forEachRecorded` takes it.
+    func statistics(at ps: [Double], moments: Bool, libraryWalk: Bool) -> Statistics {
         let total = histogram.totalCount
         var out = Statistics(percentiles: [UInt64](repeating: 0, count: ps.count), mean: 0, stdDeviation: 0)
         guard total > 0 else { return out }
@@ -94,22 +96,20 @@ public struct LatencyHistogram: Sendable, Equatable {
         }
         var medians: [(value: UInt64, count: UInt64)] = []
         var totalValue = 0.0
-        for iv in histogram.recordedValues() {
+        forEachRecorded(libraryWalk: libraryWalk) { value, count, countToHere in
             if open > 0 {
-                for k in wanted.indices where wanted[k] > 0 && iv.totalCountToThisValue >= wanted[k] {
-                    out.percentiles[k] = Swift.max(Swift.min(iv.value, highest), lowest)
+                for k in wanted.indices where wanted[k] > 0 && countToHere >= wanted[k] {
+                    out.percentiles[k] = Swift.max(Swift.min(value, highest), lowest)
                     wanted[k] = 0
                     open -= 1
                 }
             }
-            guard moments else {
-                if open == 0 { break }
-                continue
-            }
+            guard moments else { return open > 0 }
             // medianEquivalentForValue, from the library's inlinable parts.
-            let median = histogram.lowestEquivalentForValue(iv.value) + (histogram.sizeOfEquivalentRangeForValue(iv.value) >> 1)
-            medians.append((median, iv.count))
-            totalValue += Double(median) * Double(iv.count)
+            let median = histogram.lowestEquivalentForValue(value) + (histogram.sizeOfEquivalentRangeForValue(value) >> 1)
+            medians.append((median, count))
+            totalValue += Double(median) * Double(count)
+            return true
         }
         guard moments else { return out }
         let mean = totalValue / Double(total)
@@ -123,10 +123,37 @@ public struct LatencyHistogram: Sendable, Equatable {
         return out
     }
 
+    /// Calls `body(value, count, countToHere)` for each recorded bucket in value order, exactly as the library's
+    /// `recordedValues()` reports them (`value` is the bucket's highest equivalent value, `countToHere` the running
+    /// total), until `body` returns false. Scans the counts array itself when the library hands it over
+    /// (`HistogramCounts`), a few instructions per index instead of ~140.
+    /// `libraryWalk` forces `recordedValues()` (the tests compare the two).
+    func forEachRecorded(libraryWalk: Bool = false, _ body: (_ value: UInt64, _ count: UInt64, _ countToHere: UInt64) -> Bool) {
+        let total = histogram.totalCount
+        guard total > 0 else { return }
+        guard !libraryWalk, let c = HistogramCounts(histogram) else {
+            for iv in histogram.recordedValues() where !body(iv.value, UInt64(iv.count), iv.totalCountToThisValue) { return }
+            return
+        }
+        var countToHere: UInt64 = 0
+        c.counts.withUnsafeBufferPointer { counts in
+            for i in counts.indices where counts[i] != 0 {
+                countToHere &+= counts[i]
+                guard body(histogram.highestEquivalentForValue(c.lowestValue(at: i)), counts[i], countToHere), countToHere < total else { return }
+            }
+        }
+    }
+
     /// The non-zero buckets with the layout, compact enough to keep one per metric per adapter in a result.
-    public var encoded: EncodedHistogram {
+    public var encoded: EncodedHistogram { encoded(libraryWalk: false) }
+
+    /// `encoded`, `libraryWalk` as `forEachRecorded` takes it.
+    func encoded(libraryWalk: Bool) -> EncodedHistogram {
         var buckets: [[UInt64]] = []
-        for v in histogram.recordedValues() { buckets.append([v.value, UInt64(v.count)]) }
+        forEachRecorded(libraryWalk: libraryWalk) { value, count, _ in
+            buckets.append([value, count])
+            return true
+        }
         return EncodedHistogram(unit: "us", lowest: 1, significantDigits: Self.significantDigits, buckets: buckets)
     }
 

@@ -36,9 +36,11 @@ public final class RunRecorder {
         firstTouch.add(r)
         streaming.add(r, windowStartMicros: windowStartMicros)
         if let t = r.ttftMicros, r.succeeded { liveTTFT.record(t) }
-        let row = RequestsCSV.row(r, windowStartMicros: windowStartMicros)
-        requestsCSV.append(row)
-        requestsJSONL?.appendLine(RequestsJSONL.line(header: RequestsCSV.header, row: row))
+        let start = windowStartMicros
+        requestsCSV.appendRow { RequestsCSV.write(r, windowStartMicros: start, to: &$0) }
+        if let jsonl = requestsJSONL {
+            jsonl.appendLine(RequestsJSONL.line(header: RequestsCSV.header, row: RequestsCSV.row(r, windowStartMicros: start)))
+        }
     }
 
     /// Closes the current interval with the executor's active VU count; returns it for the progress line.

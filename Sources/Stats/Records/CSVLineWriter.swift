@@ -52,14 +52,18 @@ public final class CSVLineWriter {
 
     /// Appends one row (fields escaped as RFC 4180 needs); a failed flush is kept in `failure`.
     public func append(_ fields: [String]) {
+        appendRow { row in for f in fields { row.text(f) } }
+    }
+
+    /// Appends one row written field by field into the buffer itself (no `[String]`, no per-field `String`).
+    public func appendRow(_ fill: (inout CSVRow) -> Void) {
         guard failure == nil else { return }
-        var line = ""
-        for (i, f) in fields.enumerated() {
-            if i > 0 { line += "," }
-            line += Self.escape(f)
-        }
-        line += "\n"
-        buffer.append(contentsOf: line.utf8)
+        // The buffer is moved into the row and back, so appending to it never copies it.
+        var row = CSVRow(into: buffer)
+        buffer = []
+        fill(&row)
+        buffer = row.takeBytes()
+        buffer.append(0x0A)
         rows += 1
         if buffer.count >= 64 << 10 { try? flush() }
     }
@@ -104,19 +108,8 @@ public final class CSVLineWriter {
     /// One field as RFC 4180 wants it; control characters other than tab, CR and LF (a NUL a server sent, say)
     /// are written as visible `\u0000` text, so a CSV reader never meets a raw control byte.
     public static func escape(_ s: String) -> String {
-        var quote = false, control = false
-        for c in s.utf8 {
-            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { quote = true } else if c < 0x20 && c != 0x09 || c == 0x7F { control = true }
-        }
-        var t = s
-        if control {
-            t = String(String.UnicodeScalarView(s.unicodeScalars.flatMap { u -> [Unicode.Scalar] in
-                guard (u.value < 0x20 && u != "\t" && u != "\n" && u != "\r") || u.value == 0x7F else { return [u] }
-                let hex = String(u.value, radix: 16)
-                return Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
-            }))
-        }
-        guard quote else { return t }
-        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var row = CSVRow()
+        row.text(s)
+        return String(decoding: row.takeBytes(), as: UTF8.self)
     }
 }

@@ -9,20 +9,28 @@ public enum RequestsCSV {
         "served_adapter",
     ]
 
+    /// The row's cells as text (requests.jsonl is made from them).
     public static func row(_ r: RequestRecord, windowStartMicros: UInt64) -> [String] {
-        func ms(_ v: UInt64?) -> String { v.map { msText($0) } ?? "" }
-        func offset(_ v: UInt64) -> String { v >= windowStartMicros ? msText(v - windowStartMicros) : "-" + msText(windowStartMicros - v) }
-        return [
-            String(r.sequence), String(r.vu), String(r.stage), r.adapter, r.cold ? "1" : "0", offset(r.intendedMicros), offset(r.sentMicros),
-            ms(r.ttftMicros), ms(r.ttftIntendedMicros), ms(r.tpotMicros), ms(r.e2eMicros), ms(r.scheduleLagMicros),
-            String(r.outputTokens), r.outputTokensSource.rawValue, String(r.tokenEvents), String(r.inputWords),
-            r.inputTokens.map(String.init) ?? "", String(r.maxNewTokens), String(r.status), r.finishReason ?? "",
-            r.errorClass?.rawValue ?? "", r.errorType ?? "", r.errorMessage ?? "", r.requestId ?? "", msText(r.connectMicros),
-            ms(r.ttftVisibleMicros), r.clientRequestId ?? "", r.implausibleServerTokens.map(String.init) ?? "",
-            r.origin.line.map(String.init) ?? "", ms(r.traceOffsetMicros), r.origin.session ?? "", r.origin.turn.map(String.init) ?? "",
-            r.origin.prefixGroup.map(String.init) ?? "", r.origin.prefixFirst.map { $0 ? "1" : "0" } ?? "",
-            r.servedAdapter ?? "",
-        ]
+        var cells = CSVTextFields()
+        write(r, windowStartMicros: windowStartMicros, to: &cells)
+        return cells.cells
+    }
+
+    /// The row's fields, in `header`'s order, into `f` (the CSV file gets them as bytes, without a `[String]`).
+    public static func write<F: CSVFields>(_ r: RequestRecord, windowStartMicros: UInt64, to f: inout F) {
+        func offset(_ v: UInt64) {
+            if v >= windowStartMicros { f.ms(v - windowStartMicros) } else { f.ms(windowStartMicros - v, negative: true) }
+        }
+        f.int(r.sequence); f.int(r.vu); f.int(r.stage); f.text(r.adapter); f.int(r.cold ? 1 : 0)
+        offset(r.intendedMicros); offset(r.sentMicros)
+        f.ms(r.ttftMicros); f.ms(r.ttftIntendedMicros); f.ms(r.tpotMicros); f.ms(r.e2eMicros); f.ms(r.scheduleLagMicros)
+        f.int(r.outputTokens); f.text(r.outputTokensSource.rawValue); f.int(r.tokenEvents); f.int(r.inputWords)
+        f.int(r.inputTokens); f.int(r.maxNewTokens); f.int(r.status); f.text(r.finishReason)
+        f.text(r.errorClass?.rawValue); f.text(r.errorType); f.text(r.errorMessage); f.text(r.requestId); f.ms(r.connectMicros)
+        f.ms(r.ttftVisibleMicros); f.text(r.clientRequestId); f.int(r.implausibleServerTokens)
+        f.int(r.origin.line); f.ms(r.traceOffsetMicros); f.text(r.origin.session); f.int(r.origin.turn)
+        f.int(r.origin.prefixGroup); f.int(r.origin.prefixFirst.map { $0 ? 1 : 0 })
+        f.text(r.servedAdapter)
     }
 
     /// Microseconds as milliseconds with three decimals, without Foundation formatting on the hot path.
