@@ -242,7 +242,9 @@ final class CurlMulti: @unchecked Sendable {  // @unchecked: all mutable state i
     private func setTimer(ms: Int) {
         loop.assertOnLoop()
         guard ms >= 0 else { return }
-        let due = MonotonicClock.nowMicros() + UInt64(ms) * 1000
+        // Inside a curl call, from the clock read that made curl run (no fresh read per token): early by at most the
+        // time curl has run since, which is harmless.
+        let due = (handlingEvents && eventMicros > 0 ? eventMicros : MonotonicClock.nowMicros()) + UInt64(ms) * 1000
         if timer == nil {
             timer = loop.makeTimer { [unowned self] in
                 self.timerDue = .max

@@ -114,8 +114,8 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         }
         started.signal()
         var ready: [() -> Void] = []
+        var now = MonotonicClock.nowMicros()
         while !stopping {
-            let now = MonotonicClock.nowMicros()
             let next = earliestDeadline
             let timeout: Int64 = next == .max ? -1 : (next > now ? Int64(next - now) : 0)
             let n = Int(lb_epoll_ready_us(epollFD, fds, masks, 256, timeout))
@@ -137,7 +137,8 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
                 ready.removeAll(keepingCapacity: true)
             }
             let t2 = trace ? MonotonicClock.nowMicros() : 0
-            fireDueTimers()
+            // The timers' clock read is also the next wait's: nothing runs between them.
+            now = fireDueTimers()
             if trace {
                 let t3 = MonotonicClock.nowMicros()
                 traceBusy(t3 &- stamp, phases: (t1 &- stamp, t2 &- t1, t3 &- t2), cpu: Self.threadCPU() &- cpu0)
@@ -177,9 +178,10 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000
     }
 
-    private func fireDueTimers() {
+    /// Fires the due timers; returns the clock reading they were judged by, or a fresh one when some fired.
+    private func fireDueTimers() -> UInt64 {
         let now = MonotonicClock.nowMicros()
-        guard earliestDeadline <= now else { return }
+        guard earliestDeadline <= now else { return now }
         for (i, t) in timers.enumerated() where t.deadline <= now {
             t.deadline = .max
             let a = trace ? MonotonicClock.nowMicros() : 0
@@ -192,6 +194,7 @@ final class ThreadLoop: TransportLoop, @unchecked Sendable {  // @unchecked: `jo
         }
         // Handlers may have scheduled timers (each lowered the bound); the exact minimum covers them too.
         earliestDeadline = timers.reduce(UInt64.max) { min($0, $1.deadline) }
+        return MonotonicClock.nowMicros()
     }
 
     private final class Timer: LoopTimer {
