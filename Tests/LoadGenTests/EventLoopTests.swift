@@ -18,49 +18,21 @@ final class EventLoopTests: XCTestCase {
         let streams = 20
         let server = try BurstServer(streams: streams)
         defer { server.stop() }
-        let scenario = try loadGenScenario(["target": .object(["url": .string(server.baseURL), "api": .string("lorax")]),
-                                            "vus": .int(Int64(streams))])
-        let loop = kind.make(label: "test.transport")
+        let rig = try StreamsUnderTest(kind, streams: streams, server: server)
+        let (loop, multi, done) = (rig.loop, rig.multi, rig.done)
         defer { loop.close() }
-        let multi = loop.sync { CurlMulti(loop: loop, maxConnections: streams + 8) }
-        let settings = TransferSettings(scenario: scenario, bearerToken: nil)
-        let factory = try RequestFactory(scenario: scenario, baseURL: server.baseURL)
-        let done = DispatchSemaphore(value: 0)
-        var records: [RequestRecord] = []  // queue-confined
-        var offQueue = 0                   // queue-confined
-        loop.sync {
-            for i in 0..<streams {
-                let request = factory.make(sequence: i)
-                let builder = RecordBuilder(sequence: i, vu: i, request: request, cold: false, intendedMicros: MonotonicClock.nowMicros())
-                multi.add(Transfer(request: request, settings: settings, builder: builder) { record in
-                    if !loop.isOnLoop { offQueue += 1 }
-                    records.append(record)
-                    if records.count == streams { done.signal() }
-                })
-            }
-        }
         XCTAssertTrue(server.waitForRequests(timeout: 10), "every stream reached the server")
-        // Hold the loop while the server writes every stream's first token in the same instant.
-        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-        loop.async { held.signal(); release.wait() }
-        held.wait()
-        server.writeToAll(Self.event(#"{"token":{"id":1,"text":" a","logprob":0,"special":false},"generated_text":null,"details":null}"#))
-        usleep(30_000)
-        let releasedAt = MonotonicClock.nowMicros()
-        release.signal()
-        usleep(30_000)
-        server.writeToAll(Self.event(#"{"token":{"id":2,"text":" b","logprob":0,"special":false},"generated_text":" a b","details":{"finish_reason":"length","prompt_tokens":3,"generated_tokens":2}}"#)
-                          + "0\r\n\r\n")
+        let releasedAt = rig.burst(server, heldMicros: 30_000, settleMicros: 30_000)
         XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "every stream ended")
         loop.sync { multi.shutdown() }
 
-        let rs = loop.sync { records }
+        let rs = loop.sync { rig.records }
         XCTAssertEqual(rs.count, streams)
         XCTAssertEqual(rs.filter { $0.errorClass == nil }.count, streams, "\(rs.compactMap(\.errorMessage))")
         let firsts = Set(rs.compactMap(\.firstTokenMicros))
         XCTAssertEqual(firsts.count, 1, "one clock read for the whole burst (\(kind))")
         XCTAssertGreaterThanOrEqual(firsts.first ?? 0, releasedAt, "stamped when the loop saw the bytes, not earlier")
-        XCTAssertEqual(loop.sync { offQueue }, 0, "completions run on the transport loop (\(kind))")
+        XCTAssertEqual(loop.sync { rig.offLoop }, 0, "completions run on the transport loop (\(kind))")
         XCTAssertEqual(rs.map(\.tokenEvents), Array(repeating: 2, count: streams))
         for r in rs { XCTAssertLessThanOrEqual(r.sentMicros, releasedAt, "t_sent precedes the tokens") }
         // No stamp precedes the send and the end follows the first token (a batch's clock read given to bytes of
@@ -78,43 +50,18 @@ final class EventLoopTests: XCTestCase {
         let streams = 300
         let server = try BurstServer(streams: streams)
         defer { server.stop() }
-        let scenario = try loadGenScenario(["target": .object(["url": .string(server.baseURL), "api": .string("lorax")]),
-                                            "vus": .int(Int64(streams))])
-        let loop = TransportLoopKind.thread.make(label: "test.transport")
+        let rig = try StreamsUnderTest(.thread, streams: streams, server: server)
+        let (loop, multi, done) = (rig.loop, rig.multi, rig.done)
         defer { loop.close() }
-        let multi = loop.sync { CurlMulti(loop: loop, maxConnections: streams + 8) }
-        let settings = TransferSettings(scenario: scenario, bearerToken: nil)
-        let factory = try RequestFactory(scenario: scenario, baseURL: server.baseURL)
-        let done = DispatchSemaphore(value: 0)
-        var records: [RequestRecord] = []  // loop-confined
-        loop.sync {
-            for i in 0..<streams {
-                let request = factory.make(sequence: i)
-                let builder = RecordBuilder(sequence: i, vu: i, request: request, cold: false, intendedMicros: MonotonicClock.nowMicros())
-                multi.add(Transfer(request: request, settings: settings, builder: builder) { record in
-                    records.append(record)
-                    if records.count == streams { done.signal() }
-                })
-            }
-        }
         XCTAssertTrue(server.waitForRequests(timeout: 20), "every stream reached the server")
         usleep(100_000)  // the response heads are read
         let before = loop.sync { (multi.looks, multi.lookedUp) }
-        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
-        loop.async { held.signal(); release.wait() }
-        held.wait()
-        server.writeToAll(Self.event(#"{"token":{"id":1,"text":" a","logprob":0,"special":false},"generated_text":null,"details":null}"#))
-        usleep(50_000)
-        let releasedAt = MonotonicClock.nowMicros()
-        release.signal()
-        usleep(100_000)
-        let after = loop.sync { (multi.looks, multi.lookedUp) }
-        server.writeToAll(Self.event(#"{"token":{"id":2,"text":" b","logprob":0,"special":false},"generated_text":" a b","details":{"finish_reason":"length","prompt_tokens":3,"generated_tokens":2}}"#)
-                          + "0\r\n\r\n")
+        var after = before
+        let releasedAt = rig.burst(server, heldMicros: 50_000, settleMicros: 100_000) { after = loop.sync { (multi.looks, multi.lookedUp) } }
         XCTAssertEqual(done.wait(timeout: .now() + 20), .success, "every stream ended")
         loop.sync { multi.shutdown() }
 
-        let rs = loop.sync { records }
+        let rs = loop.sync { rig.records }
         XCTAssertEqual(rs.filter { $0.errorClass == nil }.count, streams, "\(Set(rs.compactMap(\.errorMessage)))")
         XCTAssertEqual(rs.map(\.tokenEvents), Array(repeating: 2, count: streams), "each token counted once")
         XCTAssertGreaterThan(after.0, before.0, "the burst's batch looked in mid-batch")
@@ -141,6 +88,56 @@ final class EventLoopTests: XCTestCase {
     static func event(_ json: String) -> String {
         let payload = "data: \(json)\n\n"
         return String(payload.utf8.count, radix: 16) + "\r\n" + payload + "\r\n"
+    }
+}
+
+/// `streams` transfers started on a fresh loop of `kind` against `server`; their records are kept on the loop and
+/// `done` is signalled when every one has ended.
+private final class StreamsUnderTest: @unchecked Sendable {  // @unchecked: `records`/`offLoop` are loop-confined.
+    let loop: TransportLoop
+    let multi: CurlMulti
+    let done = DispatchSemaphore(value: 0)
+    var records: [RequestRecord] = []
+    /// Completions that ran off the loop thread (must stay 0).
+    var offLoop = 0
+
+    init(_ kind: TransportLoopKind, streams: Int, server: BurstServer) throws {
+        let scenario = try loadGenScenario(["target": .object(["url": .string(server.baseURL), "api": .string("lorax")]),
+                                            "vus": .int(Int64(streams))])
+        let loop = kind.make(label: "test.transport")
+        self.loop = loop
+        multi = loop.sync { CurlMulti(loop: loop, maxConnections: streams + 8) }
+        let settings = TransferSettings(scenario: scenario, bearerToken: nil)
+        let factory = try RequestFactory(scenario: scenario, baseURL: server.baseURL)
+        loop.sync {
+            for i in 0..<streams {
+                let request = factory.make(sequence: i)
+                let builder = RecordBuilder(sequence: i, vu: i, request: request, cold: false, intendedMicros: MonotonicClock.nowMicros())
+                multi.add(Transfer(request: request, settings: settings, builder: builder) { [self] record in
+                    if !loop.isOnLoop { offLoop += 1 }
+                    records.append(record)
+                    if records.count == streams { done.signal() }
+                })
+            }
+        }
+    }
+
+    /// Holds the loop while the server writes every stream's first token in the same instant, lets it go after
+    /// `heldMicros`, waits `settleMicros`, calls `between`, then has the server write every stream's final token and
+    /// end it. Returns when the loop was let go.
+    func burst(_ server: BurstServer, heldMicros: UInt32, settleMicros: UInt32, between: () -> Void = {}) -> UInt64 {
+        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        loop.async { held.signal(); release.wait() }
+        held.wait()
+        server.writeToAll(EventLoopTests.event(#"{"token":{"id":1,"text":" a","logprob":0,"special":false},"generated_text":null,"details":null}"#))
+        usleep(heldMicros)
+        let releasedAt = MonotonicClock.nowMicros()
+        release.signal()
+        usleep(settleMicros)
+        between()
+        server.writeToAll(EventLoopTests.event(#"{"token":{"id":2,"text":" b","logprob":0,"special":false},"generated_text":" a b","details":{"finish_reason":"length","prompt_tokens":3,"generated_tokens":2}}"#)
+                          + "0\r\n\r\n")
+        return releasedAt
     }
 }
 
