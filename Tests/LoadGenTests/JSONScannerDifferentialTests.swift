@@ -52,8 +52,8 @@ final class JSONScannerDifferentialTests: XCTestCase {
                 default: doc.insert(byte, at: at)
                 }
             }
-            // Known, deliberate differences: Foundation refuses invalid UTF-8 and lone surrogate escapes, which the
-            // scanner passes through (it validates JSON's grammar; the bytes of a text are not its concern here).
+            // Known, deliberate differences: Foundation refuses invalid UTF-8, which the scanner passes through (it
+            // checks JSON's grammar; whether a text's bytes are UTF-8 is not its concern on the per-token path).
             guard String(validatingUTF8: doc.map { CChar(bitPattern: $0) } + [0]) != nil else { continue }
             // Foundation also takes a trailing comma before `}` or `]`, which RFC 8259 does not; the scanner refuses it.
             if Self.hasTrailingComma(doc) { continue }
