@@ -91,6 +91,13 @@ final class SegmentTests: XCTestCase {
         XCTAssertEqual(series.map { Int($0["requests"]!)! }.reduce(0, +), 30)
         XCTAssertEqual(series.map { Int($0["output_tokens"]!)! }.reduce(0, +), merged.outputTokens)
         XCTAssertEqual(series.map { Int($0["second"]!)! }, Array(1...series.count))
+        // streaming.csv: the segments' token arrivals on the merged window's seconds, nothing lost or added.
+        let streamed = ResultFiles.streaming(besides: out), segmentStreams = dirs.flatMap { ResultFiles.streaming(besides: $0) }
+        XCTAssertFalse(streamed.isEmpty, "the merged folder has a streaming.csv")
+        XCTAssertEqual(streamed.map { Int($0["second"]!)! }, Array(1...streamed.count))
+        XCTAssertEqual(streamed.map { Int($0["token_events"]!)! }.reduce(0, +), segmentStreams.map { Int($0["token_events"]!)! }.reduce(0, +))
+        XCTAssertEqual(streamed.map { Double($0["output_tokens"]!)! }.reduce(0, +), segmentStreams.map { Double($0["output_tokens"]!)! }.reduce(0, +), accuracy: 0.01)
+        XCTAssertEqual(segmentStreams.map { Int($0["token_events"]!)! }.reduce(0, +), merged.aggregate.tokenEvents)
 
         // report (text, json, html), compare against a segment-free run, and merging the merged folder again is refused.
         let text = await lorabench(["report", out])
@@ -108,6 +115,16 @@ final class SegmentTests: XCTestCase {
         let again = await lorabench(["merge", out, dirs[0], "--out", SimHarness.tempDir()])
         XCTAssertEqual(again.code, LorabenchExit.invalidConfig)
         XCTAssertEqual(again.err, "lorabench: merge: \(dirs[0]) is a segment of a run and \(out) is not; merge a run's segments on their own\n")
+
+        // A segment's streaming.csv that is not numbers is named, and the merge leaves no result files behind.
+        try "second,token_events,output_tokens\n1,x,3\n".write(toFile: dirs[1] + "/streaming.csv", atomically: true, encoding: .utf8)
+        let bad = SimHarness.tempDir()
+        let b = await lorabench(["merge"] + dirs + ["--out", bad])
+        XCTAssertEqual(b.code, LorabenchExit.invalidConfig)
+        XCTAssertEqual(b.err, "lorabench: merge: \(dirs[1])/streaming.csv: a row is not a second, token events and tokens\n")
+        for f in ["summary.json", "requests.csv", "timeseries.csv", "streaming.csv"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: bad + "/" + f), "\(f) left behind")
+        }
     }
 
     func testMergeRefusesWhatIsNotOneRunsSegmentsEachOnce() async throws {

@@ -10,7 +10,7 @@ struct MergeCommand: ConsoleCommand {
         commandName: "merge",
         abstract: "Merge runs: segment folders into one result folder, or summaries into one summary.json (HDR histograms merged exactly).",
         discussion: """
-        Folders written by `run --segment i/n` merge into the folder --out (summary.json, requests.csv with a segment column, \
+        Folders written by `run --segment i/n` merge into the folder --out (summary.json, requests.csv with a segment column, streaming.csv, \
         timeseries.csv on wall-clock seconds, server_metrics.csv once); every segment of the run must be given once, and the \
         scenario's thresholds are evaluated on the merged result (exit 99 when one fails). Other runs merge into the summary file \
         --out: by default taken as simultaneous (the window is the longest one); --sequential adds the windows.

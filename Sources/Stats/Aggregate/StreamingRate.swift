@@ -38,6 +38,17 @@ public struct StreamingRate: Sendable, Equatable {
         tokens[second] += tokensInEvent
     }
 
+    /// Sets row `second` (numbered as in streaming.csv, from 1) outright: a merge of segments' files rebuilds them.
+    public mutating func set(second: Int, events e: Int, tokens t: Double) {
+        guard second >= 1, second <= Self.maxSeconds else { return }
+        if second > events.count {
+            events.append(contentsOf: repeatElement(0, count: second - events.count))
+            tokens.append(contentsOf: repeatElement(0, count: second - tokens.count))
+        }
+        events[second - 1] = e
+        tokens[second - 1] = t
+    }
+
     public static let csvHeader = ["second", "token_events", "output_tokens"]
 
     /// streaming.csv: `second` as timeseries.csv numbers them (the row covers the second before it).

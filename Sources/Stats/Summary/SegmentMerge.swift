@@ -348,6 +348,32 @@ public enum SegmentMerge {
         try series.finish()
         written.append(series.path)
 
+        // streaming.csv: each segment's seconds moved onto the merged window by its start offset (whole seconds, as
+        // the active VUs above), token events and tokens summed; not written when no segment has one (older runs).
+        var streamed: [Int: (events: Int, tokens: Double)] = [:]
+        var lastStreamed = 0
+        for (k, p) in parts.enumerated() {
+            let offset = Int(((Double(starts[k] - windowStart)) / 1e6).rounded())
+            for row in ResultFiles.streaming(besides: p.path) {
+                guard let s = row["second"].flatMap({ Int($0) }), s >= 1, s <= StreamingRate.maxSeconds,
+                      let e = row["token_events"].flatMap({ Int($0) }), e >= 0,
+                      let t = row["output_tokens"].flatMap({ Double($0) }), t.isFinite, t >= 0 else {
+                    throw SummaryReadError(message: "\(p.path)/streaming.csv: a row is not a second, token events and tokens")
+                }
+                let m = s + offset
+                guard m >= 1 else { continue }
+                streamed[m, default: (0, 0)].events = streamed[m, default: (0, 0)].events.plusSaturating(e)
+                streamed[m, default: (0, 0)].tokens += t
+                lastStreamed = max(lastStreamed, m)
+            }
+        }
+        if lastStreamed > 0 {
+            var rows = StreamingRate()
+            for m in 1...lastStreamed { rows.set(second: m, events: streamed[m]?.events ?? 0, tokens: streamed[m]?.tokens ?? 0) }
+            try AtomicFile.write(Data(rows.csv.utf8), to: out + "/streaming.csv")
+            written.append(out + "/streaming.csv")
+        }
+
         if let sp = serverPart, let data = FileManager.default.contents(atPath: sp.path + "/server_metrics.csv") {
             try AtomicFile.write(data, to: out + "/server_metrics.csv")
             written.append(out + "/server_metrics.csv")
