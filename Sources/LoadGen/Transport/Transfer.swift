@@ -49,7 +49,8 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     let onComplete: (RequestRecord) -> Void
     private(set) var easy: UnsafeMutableRawPointer?
     /// The loop serving this transfer: its batch clock stamps the bytes (it outlives every transfer it serves).
-    private unowned(unsafe) var loop: CurlMulti?
+    /// Unmanaged: read on every token, and the loop outlives the transfer; no reference counting on that path.
+    private var loop: Unmanaged<CurlMulti>?
     var lastByteMicros: UInt64 = 0
     /// When the stream's final event arrived; the body should end right after it (see `CurlMulti`'s sweep).
     private(set) var finalEventMicros: UInt64?
@@ -98,7 +99,7 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
 
     func configure(easy h: UnsafeMutableRawPointer, multi: CurlMulti) {
         easy = h
-        loop = multi
+        loop = Unmanaged.passUnretained(multi)
         let me = Unmanaged.passUnretained(self).toOpaque()
         lb_curl_easy_setopt_string(h, CURLOPT_URL, request.url)
         if let id = request.clientRequestId, !settings.scenarioSetsRequestId {
@@ -164,17 +165,17 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
     /// same call, bytes that may have come in after the batch began: against a CPU-bound vLLM such stamps made 50 of
     /// 935 requests look sent after their first token). Never earlier than this attempt's send.
     private var batchMicros: UInt64 {
-        guard let multi = loop, let easy, multi.servingEasy == easy, multi.eventMicros >= attemptSentMicros else {
-            return MonotonicClock.nowMicros()
+        guard let loop, let easy else { return MonotonicClock.nowMicros() }
+        return loop._withUnsafeGuaranteedRef { multi in
+            multi.servingEasy == easy && multi.eventMicros >= attemptSentMicros ? multi.eventMicros : MonotonicClock.nowMicros()
         }
-        return multi.eventMicros
     }
 
     /// Body bytes; returning false makes curl abort the transfer (the failure is already recorded).
     /// The per-token path: no clock read of its own (the batch's), no allocation, response checks done once.
     func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = batchMicros
-        loop?.trace?.note(.data, arg: bytes.count, easy: easy)
+        loop?._withUnsafeGuaranteedRef { $0.trace?.note(.data, arg: bytes.count, easy: easy) }
         lastByteMicros = now
         if !bodyAccepted {
             guard (200..<300).contains(status) else {
@@ -316,9 +317,9 @@ final class Transfer: @unchecked Sendable {  // @unchecked: touched only on the 
 }
 
 let curlWriteCallback: lb_curl_data_callback = { ptr, size, count, userdata in
-    let t = Unmanaged<Transfer>.fromOpaque(userdata!).takeUnretainedValue()
     let n = size * count
-    return t.receive(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+    // The transfer outlives curl's call into it (the multi holds it): no retain and release on every token.
+    return Unmanaged<Transfer>.fromOpaque(userdata!)._withUnsafeGuaranteedRef { $0.receive(UnsafeRawBufferPointer(start: ptr, count: n)) } ? n : 0
 }
 
 let curlPrereqCallback: lb_curl_prereq_callback = { clientp, _, _, _, _ in
