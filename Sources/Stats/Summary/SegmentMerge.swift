@@ -321,9 +321,12 @@ public enum SegmentMerge {
             }
             perSecond[m] = cell
         }
+        // Each segment's per-second files (timeseries.csv's active VUs, streaming.csv) move onto the merged window by
+        // its start offset, in whole seconds.
+        let secondOffsets = starts.map { Int((Double($0 - windowStart) / 1e6).rounded()) }
         var activeVUs: [Int: Int] = [:]
         for (k, p) in parts.enumerated() {
-            let offset = Int(((Double(starts[k] - windowStart)) / 1e6).rounded())
+            let offset = secondOffsets[k]
             for row in ResultFiles.timeseries(besides: p.path) {
                 guard let s = row["second"].flatMap({ Int($0) }), let a = row["active_vus"].flatMap({ Int($0) }) else { continue }
                 activeVUs[s + offset, default: 0] += a
@@ -348,12 +351,12 @@ public enum SegmentMerge {
         try series.finish()
         written.append(series.path)
 
-        // streaming.csv: each segment's seconds moved onto the merged window by its start offset (whole seconds, as
-        // the active VUs above), token events and tokens summed; not written when no segment has one (older runs).
+        // streaming.csv: each segment's seconds moved by its offset, token events and tokens summed; not written when
+        // no segment has one (older runs).
         var streamed: [Int: (events: Int, tokens: Double)] = [:]
         var lastStreamed = 0
         for (k, p) in parts.enumerated() {
-            let offset = Int(((Double(starts[k] - windowStart)) / 1e6).rounded())
+            let offset = secondOffsets[k]
             for row in ResultFiles.streaming(besides: p.path) {
                 guard let s = row["second"].flatMap({ Int($0) }), s >= 1, s <= StreamingRate.maxSeconds,
                       let e = row["token_events"].flatMap({ Int($0) }), e >= 0,
