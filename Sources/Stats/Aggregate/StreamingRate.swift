@@ -30,10 +30,7 @@ public struct StreamingRate: Sendable, Equatable {
         guard micros >= start else { return }
         let second = Int((micros - start) / 1_000_000)
         guard second < Self.maxSeconds else { return }
-        if second >= events.count {
-            events.append(contentsOf: repeatElement(0, count: second + 1 - events.count))
-            tokens.append(contentsOf: repeatElement(0, count: second + 1 - tokens.count))
-        }
+        extend(toHold: second)
         events[second] += 1
         tokens[second] += tokensInEvent
     }
@@ -41,12 +38,16 @@ public struct StreamingRate: Sendable, Equatable {
     /// Sets row `second` (numbered as in streaming.csv, from 1) outright: a merge of segments' files rebuilds them.
     public mutating func set(second: Int, events e: Int, tokens t: Double) {
         guard second >= 1, second <= Self.maxSeconds else { return }
-        if second > events.count {
-            events.append(contentsOf: repeatElement(0, count: second - events.count))
-            tokens.append(contentsOf: repeatElement(0, count: second - tokens.count))
-        }
+        extend(toHold: second - 1)
         events[second - 1] = e
         tokens[second - 1] = t
+    }
+
+    /// Zero rows up to and including index `i`.
+    private mutating func extend(toHold i: Int) {
+        guard i >= events.count else { return }
+        events.append(contentsOf: repeatElement(0, count: i + 1 - events.count))
+        tokens.append(contentsOf: repeatElement(0, count: i + 1 - tokens.count))
     }
 
     public static let csvHeader = ["second", "token_events", "output_tokens"]
