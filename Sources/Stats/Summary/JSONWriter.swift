@@ -32,11 +32,11 @@ public enum JSONWriter {
             out.append(0x5D)
         case .object(let o):
             out.append(0x7B)
-            for (k, key) in o.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (k, member) in o.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if k > 0 { out.append(0x2C) }
-                JSONEscape.append(key, to: &out)
+                JSONEscape.append(member.key, to: &out)
                 out.append(0x3A)
-                append(o[key]!, to: &out)
+                append(member.value, to: &out)
             }
             out.append(0x7D)
         }
