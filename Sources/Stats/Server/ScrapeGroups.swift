@@ -112,7 +112,7 @@ public struct ScrapeGroups: Sendable {
         if let t = types[name], t != .histogram { return (name, t, "") }
         // Suffixes compared as bytes (they are ASCII): String's hasSuffix and dropLast walk Characters.
         let u = name.utf8
-        for (suffix, allowed) in suffixes where u.count >= suffix.utf8.count && u.reversed().starts(with: suffix.utf8.reversed()) {
+        for (suffix, allowed) in suffixes where u.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) {
             let base = String(decoding: u.dropLast(suffix.utf8.count), as: UTF8.self)
             if let t = types[base], allowed.contains(t) { return (base, t, suffix) }
         }
