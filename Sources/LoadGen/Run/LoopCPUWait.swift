@@ -16,9 +16,8 @@ final class LoopCPUWait {
     private var samples = 0
     private let scope: String
 
-    /// A second whose wait passes this (2 % of it) counts as starved: the quick start, with the simulator's threads
-    /// in the same process on a quiet 2-core VM, waited up to 9.3 ms in a second; a CPU-bound vLLM beside it, 1.2 s.
-    static let starvedSecondNanos: UInt64 = 20_000_000
+    /// A second whose wait passes this counts as starved (`RunSummary.CPUWait.starvedSecondMs` says why this much).
+    static let starvedSecondNanos = UInt64(RunSummary.CPUWait.starvedSecondMs) * 1_000_000
 
     /// The loops' own threads; nil: every thread of the process, listed again at each reading (libdispatch starts
     /// and ends workers during a run).

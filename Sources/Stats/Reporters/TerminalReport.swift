@@ -34,7 +34,7 @@ public enum TerminalReport {
             line("goodput", "\(fmt(g)) req/s meeting SLO (\(fmt(f * 100))% of requests)")
         }
         if let w = s.run.clientCPUWait, w.starvedSeconds > 0 {
-            line("client cpu wait", "\(fmt(w.totalMs)) ms (worst second \(fmt(w.worstSecondMs)) ms; \(w.starvedSeconds) of \(w.seconds) s over 20 ms): "
+            line("client cpu wait", "\(fmt(w.totalMs)) ms (worst second \(fmt(w.worstSecondMs)) ms; \(w.starvedSeconds) of \(w.seconds) s over \(RunSummary.CPUWait.starvedSecondMs) ms): "
                  + "latencies include lorabench's own wait for a CPU")
         }
         out.append("")
