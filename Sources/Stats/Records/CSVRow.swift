@@ -38,41 +38,14 @@ public struct CSVRow: CSVFields {
     public mutating func int(_ v: Int) {
         separate()
         if v < 0 { bytes.append(0x2D) }
-        Self.appendDecimal(UInt64(v.magnitude), to: &bytes)
+        ASCIIDigits.appendDecimal(UInt64(v.magnitude), to: &bytes)
     }
 
     /// Microseconds as milliseconds with three decimals (`RequestsCSV.msText`), `-` first when `negative`.
     public mutating func ms(_ micros: UInt64, negative: Bool) {
         separate()
         if negative { bytes.append(0x2D) }
-        Self.appendMillis(micros, to: &bytes)
-    }
-
-    /// `micros / 1000` `.` three digits of `micros % 1000`.
-    static func appendMillis(_ micros: UInt64, to out: inout [UInt8]) {
-        appendDecimal(micros / 1000, to: &out)
-        let f = micros % 1000
-        out.append(0x2E)
-        out.append(0x30 + UInt8(f / 100))
-        out.append(0x30 + UInt8(f / 10 % 10))
-        out.append(0x30 + UInt8(f % 10))
-    }
-
-    /// `v` in decimal digits: the digits counted first, then written in place from the last one.
-    static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
-        if v < 10 { out.append(0x30 + UInt8(v)); return }
-        var n = 1, rest = v / 10
-        while rest > 0 { n += 1; rest /= 10 }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0x30, count: n))
-        out.withUnsafeMutableBufferPointer { b in
-            var v = v, i = start + n - 1
-            while v > 0 {
-                b[i] = 0x30 + UInt8(v % 10)
-                v /= 10
-                i -= 1
-            }
-        }
+        ASCIIDigits.appendMillis(micros, to: &bytes)
     }
 
     /// One field's bytes as RFC 4180 wants them: quoted when it holds a comma, quote, CR or LF (quotes doubled);
@@ -92,7 +65,7 @@ public struct CSVRow: CSVFields {
             if c == 0x22 {
                 out.append(0x22); out.append(0x22)
             } else if c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D || c == 0x7F {
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hexDigit(c >> 4), hexDigit(c & 0x0F)])  // \u00xx
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, ASCIIDigits.hex(c >> 4), ASCIIDigits.hex(c & 0x0F)])  // \u00xx
             } else {
                 out.append(c)
             }
@@ -100,6 +73,4 @@ public struct CSVRow: CSVFields {
         if quote { out.append(0x22) }
     }
 
-    /// A lower-case hex digit.
-    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 }

@@ -29,7 +29,7 @@ public enum JSONEscape {
                 case 0x09: out.append(contentsOf: [0x5C, 0x74])
                 case 0x08: out.append(contentsOf: [0x5C, 0x62])
                 case 0x0C: out.append(contentsOf: [0x5C, 0x66])
-                default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, CSVRow.hexDigit(c >> 4), CSVRow.hexDigit(c & 0x0F)])
+                default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, ASCIIDigits.hex(c >> 4), ASCIIDigits.hex(c & 0x0F)])
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run...]))

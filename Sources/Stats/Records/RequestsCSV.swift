@@ -35,8 +35,8 @@ public enum RequestsCSV {
 
     /// Microseconds as milliseconds with three decimals, without Foundation formatting on the hot path.
     public static func msText(_ micros: UInt64) -> String {
-        let frac = micros % 1000
-        let f = frac < 10 ? "00\(frac)" : (frac < 100 ? "0\(frac)" : "\(frac)")
-        return "\(micros / 1000).\(f)"
+        var b: [UInt8] = []
+        ASCIIDigits.appendMillis(micros, to: &b)
+        return String(decoding: b, as: UTF8.self)
     }
 }

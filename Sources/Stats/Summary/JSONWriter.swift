@@ -20,7 +20,7 @@ public enum JSONWriter {
         case .bool(let b): out.append(contentsOf: b ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
         case .int(let i):
             if i < 0 { out.append(0x2D) }
-            CSVRow.appendDecimal(i.magnitude, to: &out)
+            ASCIIDigits.appendDecimal(i.magnitude, to: &out)
         case .double(let d): appendDouble(d, to: &out)
         case .string(let s): JSONEscape.append(s, to: &out)
         case .array(let a):
