@@ -264,13 +264,15 @@ public enum SegmentMerge {
                 throw SummaryReadError(message: "\(parts[0].path)/summary.json: threshold \(r.metric) \(r.expression): \(error)")
             }
         }
-        // The server was scraped by every segment; its view is kept once (the lowest segment that has one), with
-        // its agreement checked against the whole load rather than one share.
-        let serverPart = parts.first { $0.summary.server != nil }
+        // The server was scraped by every segment; its view is kept once, with its agreement checked against the whole
+        // load rather than one share: the view of the segment that ended last (the first of those, on a tie), whose end
+        // scrape followed every segment's last request. The lowest segment's could precede another's last completions
+        // (a run's three processes once read 117 requests on the server for 118 sent).
+        let serverPart = parts.indices.filter { parts[$0].summary.server != nil }.max { ends[$0] < ends[$1] }.map { parts[$0] }
         if let sp = serverPart, var view = sp.summary.server {
             view.warnings.removeAll { $0.hasPrefix("agreement not checked: this process sent segment") }
             if view.scrapes > 0 {
-                // The segment's window opened with the others' (shared --start-at), so its scrapes bracket the whole load.
+                // Its window opened with the others' (shared --start-at) and ended last, so its scrapes bracket the whole load.
                 // Its start scrape is at 0 and its end scrape after its window when both were read.
                 let spans = (view.firstScrapeSeconds.map { $0 <= 0.001 } ?? false)
                     && (view.lastScrapeSeconds.map { $0 >= sp.summary.run.windowSeconds - 0.001 } ?? false)
